@@ -1,0 +1,68 @@
+import pytest
+
+from jisr.accounts import policy
+from jisr.accounts.models import User
+from jisr.testing.personas import PERSONAS
+
+
+def _centres(user):
+    return set(policy.centres_for(user).values_list("code", flat=True))
+
+
+def _staff(user):
+    return set(policy.staff_for(user).values_list("username", flat=True))
+
+
+def test_each_persona_sees_the_centres_of_its_scope_only(world):
+    assert _centres(world.amina) == {"JIS-07.351.01.0"}
+    assert _centres(world.said) == {"MOB-07.351.01.0"}
+    assert _centres(world.laila) == {"JIS-07.351.01.0", "MOB-07.351.01.0"}
+    assert _centres(world.omar) == {"JIS-07.351.01.0", "MOB-07.351.01.0", "JIS-07.441.01.11"}
+    assert _centres(world.nadia) == _centres(world.admin) == {
+        "JIS-07.351.01.0", "MOB-07.351.01.0", "JIS-07.441.01.11", "JIS-02.411.01.23"}
+    assert _centres(world.rachid) == set()
+    assert _centres(world.karim) == {"JIS-02.411.01.23"}
+
+
+def test_each_persona_sees_the_staff_of_its_scope_only(world):
+    marrakech_centre = {"amina", "youssef", "khadija", "marrakech_worker"}
+    assert _staff(world.youssef) == marrakech_centre
+    assert _staff(world.rachid) == {"rachid"}
+    assert _staff(world.laila) == marrakech_centre | {"said", "laila"}
+    assert _staff(world.omar) == marrakech_centre | {"said", "safi", "laila", "omar"}
+    assert _staff(world.nadia) == set()
+    assert _staff(world.admin) == set(User.objects.values_list("username", flat=True))
+    assert _staff(world.karim) == {"karim"}
+
+
+def test_a_deactivated_user_sees_nothing(world):
+    world.youssef.is_active = False
+    assert _centres(world.youssef) == set() and _staff(world.youssef) == set()
+
+
+def test_anonymous_users_see_nothing(db):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not policy.centres_for(AnonymousUser()).exists()
+    assert not policy.staff_for(AnonymousUser()).exists()
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_only_administrators_manage_staff_and_browse_the_audit(world, name):
+    user = world.users[name]
+    assert policy.has_perm(user, "accounts.manage_staff") == (name == "admin")
+    assert policy.has_perm(user, "audit.browse") == (name == "admin")
+
+
+def test_centre_edits_follow_the_territory(world):
+    assert policy.can_edit_centre(world.khadija, world.centre_marrakech)
+    assert not policy.can_edit_centre(world.khadija, world.samu_marrakech)
+    assert not policy.can_edit_centre(world.youssef, world.centre_marrakech)
+    assert policy.can_edit_centre(world.omar, world.centre_safi)
+    assert not policy.can_edit_centre(world.omar, world.centre_oujda)
+    assert not policy.can_edit_centre(world.laila, world.centre_safi)
+
+
+def test_an_unknown_permission_is_a_programming_error(world):
+    with pytest.raises(KeyError):
+        policy.has_perm(world.admin, "accounts.fly")

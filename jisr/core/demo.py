@@ -1,0 +1,21 @@
+"""The demo generator: each app contributes a step; ``jisr demo`` runs them in order.
+
+Steps are idempotent (a second run adds nothing) and use bulk operations with one audit entry
+per bulk operation, so later steps (persons, cases) can add millions of rows in minutes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+def steps() -> list[tuple[str, Callable[..., dict]]]:
+    from jisr.accounts import demo as accounts_demo
+    from jisr.network import demo as network_demo
+    from jisr.territory.services import territories_load
+
+    return [
+        ("territories", lambda **o: {k: c for k, (c, _u) in territories_load().items()}),
+        ("network", lambda **o: network_demo.build()),
+        ("staff", lambda **o: accounts_demo.build()),
+    ]

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import uuid
+
+from jisr.core import context
+
+
+class RequestContextMiddleware:
+    """Gives every request an id (echoed in ``X-Request-ID``) that audit entries carry."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+        request.request_id = request_id
+        channel = "api" if request.path.startswith("/api/") else "web"
+        token = context._current.set(context.ActorContext(
+            request_id=request_id, ip=request.META.get("REMOTE_ADDR"), channel=channel))
+        try:
+            response = self.get_response(request)
+        finally:
+            context._current.reset(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class DomainErrorMiddleware:
+    """Turns a domain exception escaping a web view into the matching error page.
+
+    Views handle the refusals they expect (showing them on a form); this catches the rest,
+    notably NotFound for records outside the user's scope. API views never reach here: DRF's
+    exception handler (jisr.core.api) answers them in JSON.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from jisr.core.exceptions import DomainError
+        from jisr.core.views import error_page
+
+        if not isinstance(exception, DomainError):
+            return None
+        status = exception.status if exception.status in (403, 404, 409) else 400
+        return error_page(request, status=status, message=exception.message)

@@ -1,0 +1,255 @@
+"""Django settings for Jisr.
+
+Everything that differs between a laptop demo, a test run and a ministry's servers is read from
+the environment through the typed helpers of :mod:`jisr.env`, which stop the process with a
+message naming the variable when a value is malformed. Outside demo mode there is no default
+secret and DEBUG is off. Each variable is documented in ``docs/operations.md`` (a test checks).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from jisr.env import env_bool, env_choice, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env_str("JISR_DATA_DIR", str(BASE_DIR.parent / "var")))
+
+# Demo mode: a laptop with SQLite, console email and known demo logins. Never in production.
+DEMO = env_bool("JISR_DEMO", False)
+DEBUG = env_bool("JISR_DEBUG", False)
+
+
+def _demo_secret() -> str:
+    # A demo still deserves a per-install secret: generated once, kept beside its database.
+    path = DATA_DIR / "demo-secret-key"
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = env_str("JISR_SECRET_KEY", required=not DEMO) or _demo_secret()
+ALLOWED_HOSTS = env_list("JISR_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("JISR_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "jisr.core",  # first: its `flush` command wraps Django's (append-only audit triggers)
+    "jisr.accounts",
+    "jisr.territory",
+    "jisr.network",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "jisr.core.middleware.RequestContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "jisr.accounts.middleware.TwoFactorRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "jisr.core.middleware.DomainErrorMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "jisr.urls"
+WSGI_APPLICATION = "jisr.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "jisr.core.context_processors.shell",
+            ],
+        },
+    },
+]
+
+# Database: embedded SQLite by default; DATABASE_URL switches to PostgreSQL with no code change.
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'jisr.sqlite3'}")
+if DATABASE_URL.startswith("sqlite") and not DATABASE_URL.startswith("sqlite://:memory:"):
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int(
+    "JISR_DB_CONN_MAX_AGE", 60, minimum=0))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web server and the worker read while one of them writes; IMMEDIATE makes a
+    # writer take the lock at BEGIN, so two writers queue instead of failing mid-transaction.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # Axes first: it refuses a locked-out username before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Sessions end after this many idle minutes (every request slides the window).
+SESSION_COOKIE_AGE = env_int("JISR_SESSION_IDLE_MINUTES", 30, minimum=1) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_COOKIES = env_bool("JISR_SECURE_COOKIES", not DEMO)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+if env_bool("JISR_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+REFERRER_POLICY = "same-origin"
+
+# Two-factor login is required for these roles (see jisr.accounts.roles).
+OTP_TOTP_ISSUER = env_str("JISR_OTP_ISSUER", "Jisr")
+JISR_REQUIRE_TWO_FACTOR = env_bool("JISR_REQUIRE_TWO_FACTOR", True)
+
+# Throttling of failed logins. django-axes keeps its counters in the database, which every web
+# and worker process shares, so ten failures spread over several processes still lock.
+AXES_ENABLED = env_bool("JISR_AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("JISR_LOGIN_FAILURE_LIMIT", 10, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("JISR_LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Locking by account, not by address: a whole centre often shares one public IP behind its
+# router, and an address lock would shut every colleague out because of one person's typos.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "jisr.accounts.views.locked_out"
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = env_int("JISR_PROXY_COUNT", 0, minimum=0) or None
+
+# Languages: Arabic first (right-to-left), French, English. Western digits everywhere.
+LANGUAGE_CODE = "ar"
+LANGUAGES = [("ar", _("Arabic")), ("fr", _("French")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "Africa/Casablanca"
+FORMAT_MODULE_PATH = ["jisr.formats"]
+LANGUAGE_COOKIE_NAME = "jisr_language"
+LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(DATA_DIR / "media")}},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# The app serves its own static files (WhiteNoise); finders mean no collectstatic step is needed.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# E-mail: SMTP outside demo mode; the demo prints messages on the console.
+EMAIL_BACKEND = env_str(
+    "JISR_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEMO
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("JISR_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("JISR_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("JISR_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("JISR_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("JISR_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("JISR_EMAIL_TIMEOUT", 20, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("JISR_EMAIL_FROM", "Jisr <no-reply@jisr.localhost>")
+
+# Background work: Django's tasks API on the database; any number of `jisr worker` processes.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("JISR_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "jisr.core.api.Pagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "jisr.core.api.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Jisr API",
+    "DESCRIPTION": "Integrated social services: reception, listening, orientation, pathways.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
+
+LOG_LEVEL = env_choice("JISR_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,146 @@
+"""The named personas every test module shares (shared/STYLE.md, "Tests").
+
+Marrakech-Safi: a Jisr centre in Marrakech with its reception officer (amina), social worker
+(youssef) and manager (khadija); a SAMU social unit there (said, emergency agent); a partner
+association of the region (rachid); the provincial coordinator of the prefecture of Marrakech
+(laila) and the regional coordinator (omar). Nationally: an analyst (nadia) and an
+administrator (admin). In Safi (same region, another province), a social worker (safi).
+In Oriental, the outsider: karim, social worker at the Jisr centre of Oujda, and a partner of
+Oriental (oriental_partner).
+
+Canaries: distinctive last names that a page may show only to those allowed to see that
+person, so the route-walking tests can tell a leak from a legitimate view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from jisr.accounts.roles import Role
+from jisr.network.models import Centre, PartnerOrganisation
+from jisr.testing.factories import (
+    CentreFactory,
+    CommuneFactory,
+    PartnerFactory,
+    ProvinceFactory,
+    RegionFactory,
+    UserFactory,
+)
+
+PASSWORD = "correct-horse-battery"
+
+CANARY_MARRAKECH = "Canarymarrakech"
+CANARY_SAFI = "Canarysafi"
+CANARY_OUJDA = "Canaryoujda"
+CANARY_PARTNER_ORIENTAL = "Canarypartneroriental"
+CANARIES = (CANARY_MARRAKECH, CANARY_SAFI, CANARY_OUJDA, CANARY_PARTNER_ORIENTAL)
+
+# Which canaries each persona may legitimately see (everything else must never appear).
+MAY_SEE = {
+    "amina": {CANARY_MARRAKECH}, "youssef": {CANARY_MARRAKECH},
+    "khadija": {CANARY_MARRAKECH}, "said": set(), "rachid": set(),
+    "laila": {CANARY_MARRAKECH}, "omar": {CANARY_MARRAKECH, CANARY_SAFI},
+    "nadia": set(), "admin": set(CANARIES), "karim": {CANARY_OUJDA},
+    "oriental_partner": {CANARY_PARTNER_ORIENTAL},
+}
+OUTSIDER = "karim"
+
+
+@dataclass
+class World:
+    marrakech_safi: object
+    oriental: object
+    marrakech_province: object
+    safi_province: object
+    oujda_province: object
+    centre_marrakech: Centre
+    samu_marrakech: Centre
+    centre_safi: Centre
+    centre_oujda: Centre
+    partner_marrakech: PartnerOrganisation
+    partner_oriental: PartnerOrganisation
+    users: dict
+
+    def __getattr__(self, name):
+        users = self.__dict__.get("users", {})
+        if name in users:
+            return users[name]
+        raise AttributeError(name)
+
+
+def build_world() -> World:
+    ms = RegionFactory(code="07", name_fr="Marrakech-Safi", name_ar="مراكش - آسفي")
+    orient = RegionFactory(code="02", name_fr="Oriental", name_ar="الشرق")
+    p_mar = ProvinceFactory(code="07.351", region=ms, name_fr="Marrakech", name_ar="مراكش")
+    p_safi = ProvinceFactory(code="07.441", region=ms, name_fr="Safi", name_ar="آسفي")
+    p_oujda = ProvinceFactory(code="02.411", region=orient, name_fr="Oujda-Angad",
+                              name_ar="وجدة-أنجاد")
+    c_mar = CommuneFactory(code="07.351.01.0", province=p_mar, name_fr="Marrakech",
+                           name_ar="مراكش")
+    c_safi = CommuneFactory(code="07.441.01.11", province=p_safi, name_fr="Safi", name_ar="آسفي")
+    c_oujda = CommuneFactory(code="02.411.01.23", province=p_oujda, name_fr="Oujda",
+                             name_ar="وجدة")
+    centre_mar = CentreFactory(code="JIS-07.351.01.0", commune=c_mar)
+    samu = CentreFactory(code="MOB-07.351.01.0", commune=c_mar, kind=Centre.Kind.MOBILE,
+                         name_fr="SAMU social Marrakech", name_ar="الإسعاف الاجتماعي مراكش")
+    centre_safi = CentreFactory(code="JIS-07.441.01.11", commune=c_safi)
+    centre_oujda = CentreFactory(code="JIS-02.411.01.23", commune=c_oujda)
+    partner_mar = PartnerFactory(code="P-ASS-07", region=ms,
+                                 name_fr="Association Solidarité féminine Marrakech",
+                                 name_ar="جمعية التضامن النسوي مراكش")
+    partner_or = PartnerFactory(code="P-ASS-02", region=orient, name_fr="Association Oriental",
+                                name_ar="جمعية الشرق")
+
+    def user(username, role, last_name=None, **scope):
+        return UserFactory(username=username, role=role, password=PASSWORD,
+                           last_name=last_name or username.capitalize(), **scope)
+
+    users = {
+        "amina": user("amina", Role.RECEPTION_OFFICER, centre=centre_mar),
+        "youssef": user("youssef", Role.SOCIAL_WORKER, centre=centre_mar),
+        "khadija": user("khadija", Role.CENTRE_MANAGER, centre=centre_mar),
+        "marrakech_worker": user("marrakech_worker", Role.SOCIAL_WORKER, CANARY_MARRAKECH,
+                                 centre=centre_mar),
+        "said": user("said", Role.EMERGENCY_AGENT, centre=samu),
+        "rachid": user("rachid", Role.PARTNER_AGENT, partner=partner_mar),
+        "laila": user("laila", Role.PROVINCIAL_COORDINATOR, province=p_mar),
+        "omar": user("omar", Role.REGIONAL_COORDINATOR, region=ms),
+        "nadia": user("nadia", Role.NATIONAL_ANALYST),
+        "admin": user("admin", Role.ADMINISTRATOR),
+        "safi": user("safi", Role.SOCIAL_WORKER, CANARY_SAFI, centre=centre_safi),
+        "karim": user("karim", Role.SOCIAL_WORKER, CANARY_OUJDA, centre=centre_oujda),
+        "oriental_partner": user("oriental_partner", Role.PARTNER_AGENT,
+                                 CANARY_PARTNER_ORIENTAL, partner=partner_or),
+    }
+    return World(ms, orient, p_mar, p_safi, p_oujda, centre_mar, samu, centre_safi,
+                 centre_oujda, partner_mar, partner_or, users)
+
+
+PERSONAS = ("amina", "youssef", "khadija", "said", "rachid", "laila", "omar", "nadia", "admin",
+            "karim")
+
+
+def enrol_totp(user) -> TOTPDevice:
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={
+        "confirmed": True})
+    return device
+
+
+def current_code(device: TOTPDevice) -> str:
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def login(client, user) -> None:
+    """Log a test client in, with the second factor verified when the role needs one."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client.force_login(user)
+    if user.requires_two_factor:
+        device = enrol_totp(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
