@@ -1,7 +1,9 @@
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
+from jisr.testing.browser import browser_page, chromium, live_url  # noqa: F401 (fixtures)
 from jisr.testing.personas import build_world, login
 
 
@@ -10,10 +12,17 @@ def world(db):
     return build_world()
 
 
+def language_client(language: str = "en") -> Client:
+    """A test client that chose a language (pages are Arabic unless one is chosen)."""
+    c = Client(HTTP_ACCEPT_LANGUAGE=language)
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return c
+
+
 @pytest.fixture
 def client():
-    # Pages are Arabic by default; tests read English unless they ask for another language.
-    return Client(HTTP_ACCEPT_LANGUAGE="en")
+    # Tests read English unless they ask for another language.
+    return language_client("en")
 
 
 @pytest.fixture
@@ -21,7 +30,7 @@ def client_for(world):
     """client_for("amina") -> a test client logged in as that persona (second factor done)."""
 
     def make(name, language="en"):
-        c = Client(HTTP_ACCEPT_LANGUAGE=language)
+        c = language_client(language)
         login(c, world.users[name])
         return c
 

@@ -183,8 +183,8 @@ def staff_detail(request, user_id: int):
 STAFF_ACTIONS = ("deactivate", "activate", "reset-two-factor", "unlock")
 
 
-@require_POST
 @permission_required("accounts.manage_staff")
+@require_POST
 def staff_action(request, user_id: int, action: str):
     if action not in STAFF_ACTIONS:
         raise NotFound()

@@ -2,6 +2,10 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
 from jisr.core import context
 
 
@@ -47,3 +51,21 @@ class DomainErrorMiddleware:
             return None
         status = exception.status if exception.status in (403, 404, 409) else 400
         return error_page(request, status=status, message=exception.message)
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Arabic unless the person chose otherwise with the language switch (a cookie).
+
+    Browsers in Moroccan offices are often set to French or English, so a staff page follows
+    the person's explicit choice rather than the browser's ``Accept-Language``. API clients
+    still choose the language of error messages with ``Accept-Language``.
+    """
+
+    def process_request(self, request):
+        if request.path.startswith("/api/"):
+            return super().process_request(request)
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = dict(settings.LANGUAGES)
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -36,7 +36,8 @@ def test_a_social_worker_logs_in_lands_on_the_home_and_logs_out(world, client):
 
 
 def test_a_wrong_password_shows_a_translated_error(world, client):
-    response = _login(client, "youssef", "not-the-password", HTTP_ACCEPT_LANGUAGE="fr")
+    client.cookies["jisr_language"] = "fr"
+    response = _login(client, "youssef", "not-the-password")
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
     assert "nom d’utilisateur" in response.content.decode().lower() or \
@@ -186,9 +187,9 @@ def test_ten_failures_from_two_processes_lock_the_account_for_both(client):
         response = client.post("/api/v1/auth/token/", {"username": "youssef",
                                                         "password": "wrong!"})
     # Then the right password is refused on both endpoints, in both processes
+    client.cookies["jisr_language"] = "fr"
     locked = client.post("/api/v1/auth/token/", {"username": "youssef",
-                                                  "password": PASSWORD},
-                         HTTP_ACCEPT_LANGUAGE="fr")
+                                                  "password": PASSWORD})
     assert locked.status_code == 429
     assert locked.json()["error"]["code"] == "locked_out"
     assert "verrouillé" in locked.json()["error"]["message"]

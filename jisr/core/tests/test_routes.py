@@ -1,0 +1,143 @@
+"""Walks every URL route and every OpenAPI operation as every persona, the outsider and an
+anonymous visitor.
+
+Routes come from the URL resolver and operations from the generated schema, so a new page or
+endpoint is walked without anyone adding it here. A route missing from jisr.core.routes, a
+parameter with no sample values, a server error, a protected route open to anonymous
+visitors, or a response containing a canary (a name planted in records outside the persona's
+scope) fails the test.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from rest_framework.authtoken.models import Token
+
+from jisr.core.routes import PROTECTED, PUBLIC, ROUTES
+from jisr.testing.personas import CANARIES, MAY_SEE, PERSONAS
+
+# Sample values per URL parameter name: a function of the test world giving values inside
+# and outside each persona's scope. A new parameter name needs an entry here.
+SAMPLES = {
+    "user_id": lambda w: [u.pk for u in w.users.values()],
+    "uidb64": lambda w: ["MQ", "not-base64"],
+    "token": lambda w: ["set-password", "bad-token"],
+    "action": lambda w: ["deactivate", "unlock", "nonsense"],
+}
+_PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+def iter_routes(patterns=None, prefix="", namespace=""):
+    """(qualified name, route template) of every route the resolver knows."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            qualified = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from iter_routes(entry.url_patterns, prefix + str(entry.pattern), qualified)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            yield name, prefix + str(entry.pattern)
+
+
+def _urls(template: str, world) -> list[str]:
+    template = template.lstrip("^").rstrip("$")
+    names = [m.group("name") for m in _PARAM.finditer(template)]
+    missing = [n for n in names if n not in SAMPLES]
+    assert not missing, f"add sample values for URL parameter(s) {missing} in SAMPLES"
+    urls = []
+    for combo in itertools.product(*(SAMPLES[n](world) for n in names)):
+        values = iter(combo)
+        urls.append("/" + _PARAM.sub(lambda _m: str(next(values)), template))
+    return urls
+
+
+def _assert_no_leak(body: str, persona: str, url: str) -> None:
+    allowed = MAY_SEE.get(persona, set())
+    leaked = [c for c in CANARIES if c in body and c not in allowed]
+    assert not leaked, f"{persona} sees {leaked} at {url}"
+
+
+def test_every_route_is_classified_public_or_protected():
+    names = [name for name, _template in iter_routes()]
+    unnamed = [t for n, t in iter_routes() if not n]
+    assert not unnamed, f"routes without a name cannot be classified: {unnamed}"
+    unclassified = sorted(set(names) - set(ROUTES))
+    assert not unclassified, f"classify these routes in jisr/core/routes.py: {unclassified}"
+    stale = sorted(set(ROUTES) - set(names))
+    assert not stale, f"jisr/core/routes.py names routes that no longer exist: {stale}"
+    assert set(ROUTES.values()) <= {PUBLIC, PROTECTED}
+
+
+def test_anonymous_visitors_get_only_public_routes(world, client):
+    for name, template in iter_routes():
+        for url in _urls(template, world):
+            response = client.get(url)
+            assert response.status_code < 500, url
+            body = response.content.decode(errors="replace")
+            _assert_no_leak(body, "anonymous", url)
+            if ROUTES[name] == PROTECTED:
+                if url.startswith("/api/"):
+                    assert response.status_code in (401, 403), url
+                else:
+                    assert response.status_code == 302, url
+                    assert response.url.startswith("/accounts/login/"), url
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_page_shows_each_persona_only_its_scope(world, client_for, persona):
+    client = client_for(persona)
+    for _name, template in iter_routes():
+        if template.startswith("api/"):
+            continue
+        for url in _urls(template, world):
+            if "logout" in url:
+                continue
+            response = client.get(url)
+            assert response.status_code < 500, url
+            _assert_no_leak(response.content.decode(errors="replace"), persona, url)
+
+
+def _schema(client) -> dict:
+    response = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_every_api_operation_is_a_classified_route(world, client):
+    schema = _schema(client)
+    assert schema["openapi"].startswith("3.")
+    for path, operations in schema["paths"].items():
+        sample = _urls(path.lstrip("/").replace("{", "<").replace("}", ">"), world)[0]
+        match = resolve(sample)
+        assert match.view_name in ROUTES, f"{path} resolves to unclassified {match.view_name}"
+        for method, operation in operations.items():
+            assert operation.get("operationId"), f"{method.upper()} {path} has no operationId"
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, None])
+def test_every_api_operation_shows_each_persona_only_its_scope(world, client, persona):
+    schema = _schema(client)
+    headers = {}
+    if persona:
+        token, _ = Token.objects.get_or_create(user=world.users[persona])
+        headers["HTTP_AUTHORIZATION"] = f"Token {token.key}"
+    for path, operations in schema["paths"].items():
+        template = path.lstrip("/").replace("{", "<").replace("}", ">")
+        name = resolve(_urls(template, world)[0]).view_name
+        for url in _urls(template, world):
+            for method in operations:
+                if method != "get" and url.endswith("/auth/token/"):
+                    continue
+                response = getattr(client, method)(url, data={}, content_type="application/json",
+                                                   **headers)
+                assert response.status_code < 500, f"{method.upper()} {url}"
+                _assert_no_leak(response.content.decode(errors="replace"), persona or "anonymous",
+                                f"{method.upper()} {url}")
+                if persona is None and ROUTES[name] == PROTECTED:
+                    assert response.status_code in (401, 403), f"{method.upper()} {url}"
