@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,10 @@ NAVIGATION = [
 def shell(request):
     user = getattr(request, "user", None)
     nav = []
-    if user is not None and user.is_authenticated and getattr(user, "role", ""):
+    verified = not (getattr(user, "requires_two_factor", False)
+                    and settings.JISR_REQUIRE_TWO_FACTOR and not user.is_verified())
+    # Before the second factor is given every link would lead back to that step: show none.
+    if user is not None and user.is_authenticated and getattr(user, "role", "") and verified:
         current = request.resolver_match.view_name if request.resolver_match else ""
         for perm, name, label in NAVIGATION:
             if perm is None or policy.has_perm(user, perm):
