@@ -2,7 +2,7 @@
 
 ``jisr demo``, ``jisr serve``, ``jisr worker`` and every Django management command
 (``jisr migrate``, ``jisr load-territories``…; hyphens and underscores are the same), plus
-``jisr dedup``, which needs no database and no configuration.
+``jisr dedup`` and ``jisr compile-translations``, which need no database and no configuration.
 """
 
 from __future__ import annotations
@@ -17,6 +17,13 @@ def main(argv: list[str] | None = None) -> int:
         from jisr.matching.cli import main as dedup
 
         return dedup(argv[1:])
+    if argv and argv[0] in ("compile-translations", "compile_translations"):
+        # A build step (make install): needs no settings, no secret, no database.
+        from jisr.core.i18n import compile_catalogues
+
+        for path in compile_catalogues():
+            print(f"compiled {path}")
+        return 0
     if argv and argv[0] == "demo":
         os.environ.setdefault("JISR_DEMO", "1")
     if argv and not argv[0].startswith("-"):
