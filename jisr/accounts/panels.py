@@ -7,8 +7,8 @@ from django.db.models import Count
 
 from jisr.accounts import policy, selectors
 from jisr.accounts.roles import Role, ScopeKind
-from jisr.core.models import AuditEntry
 from jisr.core.panels import Panel, register
+from jisr.core.selectors import audit_list
 
 
 def _scope_context(user) -> dict:
@@ -39,7 +39,7 @@ def _admin_context(user) -> dict:
         "inactive": staff.filter(is_active=False).count(),
         "locked": len(selectors.locked_usernames(list(staff.values_list("username",
                                                                         flat=True)))),
-        "recent": list(AuditEntry.objects.select_related("actor").order_by("-at", "-id")[:8]),
+        "recent": list(audit_list(user=user)[:8]),
     }
 
 
