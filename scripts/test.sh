@@ -17,7 +17,7 @@ record() {  # name status
 }
 
 echo "== ruff"
-if ! $BIN/ruff check .; then failed=1; fi
+if $BIN/ruff check .; then summary+=("ruff: clean"); else summary+=("ruff: FAILED"); failed=1; fi
 
 echo "== pytest on SQLite"
 if $BIN/python -m pytest -m "not browser" -n 2 -q; then record sqlite ran; else record sqlite failed; failed=1; fi

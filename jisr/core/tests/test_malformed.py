@@ -9,7 +9,6 @@ from django.utils import translation
 from rest_framework.authtoken.models import Token
 
 from jisr.core.models import AuditEntry
-from jisr.core.routes import ROUTES
 from jisr.core.tests.test_routes import _urls, iter_routes
 
 HOSTILE = [
