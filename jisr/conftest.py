@@ -5,6 +5,7 @@ from django.utils import translation
 
 from jisr.testing.browser import browser_page, chromium, live_url  # noqa: F401 (fixtures)
 from jisr.testing.personas import build_world, login
+from jisr.testing.smtp import smtp_server  # noqa: F401 (fixture)
 
 
 @pytest.fixture

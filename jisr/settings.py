@@ -15,6 +15,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from jisr.core.crypto import check_keys, parse_keys
 from jisr.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -36,6 +37,26 @@ def _demo_secret() -> str:
 
 
 SECRET_KEY = env_str("JISR_SECRET_KEY", required=not DEMO) or _demo_secret()
+
+
+def _demo_field_keys() -> str:
+    # Like the demo secret: one key per install, generated once, kept beside the database.
+    path = DATA_DIR / "demo-field-keys"
+    if not path.exists():
+        from cryptography.fernet import Fernet
+
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(Fernet.generate_key().decode(), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+# Keys encrypting sensitive fields at rest (jisr.core.crypto): the first encrypts, all decrypt.
+# The registry holds such fields, so outside demo mode there is no start without keys.
+JISR_FIELD_KEYS = check_keys(parse_keys(
+    env_str("JISR_FIELD_KEYS", required=not DEMO) or _demo_field_keys()))
+# How long an emergency access ("break the glass") to another centre's person lasts.
+JISR_BREAK_GLASS_HOURS = env_int("JISR_BREAK_GLASS_HOURS", 24, minimum=1)
 ALLOWED_HOSTS = env_list("JISR_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("JISR_CSRF_TRUSTED_ORIGINS", [])
 
@@ -44,6 +65,7 @@ INSTALLED_APPS = [
     "jisr.accounts",
     "jisr.territory",
     "jisr.network",
+    "jisr.registry",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -73,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "jisr.core.middleware.RejectNulMiddleware",
     "jisr.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -238,7 +261,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # Several models have a "kind" or "status": name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "CentreKindEnum": "jisr.network.models.Centre.Kind",
+        "CentreStatusEnum": "jisr.network.models.Centre.Status",
+        "PartnerKindEnum": "jisr.network.models.PartnerOrganisation.Kind",
+        "OfferingStatusEnum": "jisr.network.models.ServiceOffering.Status",
+        "ProvinceKindEnum": "jisr.territory.models.Province.Kind",
+        "CommuneKindEnum": "jisr.territory.models.Commune.Kind",
+    },
 }
 
 LOG_LEVEL = env_choice("JISR_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))

@@ -5,6 +5,8 @@ import os
 os.environ.setdefault("JISR_SECRET_KEY", "test-only-secret-key-not-for-any-deployment")
 os.environ.setdefault("JISR_DATA_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test"))
 os.environ.setdefault("JISR_SECURE_COOKIES", "0")
+# A fixed Fernet key for tests only (never deploy it): sensitive fields are encrypted with it.
+os.environ.setdefault("JISR_FIELD_KEYS", "dGVzdC1vbmx5LWZpZWxkLWtleS1ub3QtZm9yLXVzZSE=")
 
 from jisr.settings import *  # noqa: E402,F403
 from jisr.settings import DATABASES  # noqa: E402

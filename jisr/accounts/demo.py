@@ -93,6 +93,12 @@ def build(*, seed: int = 2026) -> dict[str, int]:
         users.append(User(username=username, role=Role.PARTNER_AGENT, first_name=first,
                           last_name=last, full_name_ar=name_ar, password=hashed,
                           email=f"{username}@demo.jisr.ma", partner=partner))
+    for province in Province.objects.order_by("code"):
+        first, last, name_ar = _name(rng)
+        username = f"province-{province.code}.coordinator"
+        users.append(User(username=username, role=Role.PROVINCIAL_COORDINATOR, first_name=first,
+                          last_name=last, full_name_ar=name_ar, password=hashed,
+                          email=f"{username}@demo.jisr.ma", province=province))
     for region in Region.objects.order_by("code"):
         first, last, name_ar = _name(rng)
         username = f"region-{region.code}.coordinator"
@@ -106,4 +112,21 @@ def build(*, seed: int = 2026) -> dict[str, int]:
     if new:
         audit.record_bulk(actor=None, action="accounts.demo.staff", object_type="accounts.user",
                           count=len(new))
-    return {"staff": len(new)}
+    return {"staff": len(new), "managers linked": _link_managers()}
+
+
+def _link_managers() -> int:
+    """Make each centre's (first) centre manager its manager, where none is set yet."""
+    managers = {}
+    for user_id, centre_id in User.objects.filter(
+            role=Role.CENTRE_MANAGER, is_active=True).order_by("pk").values_list("pk",
+                                                                                 "centre_id"):
+        managers.setdefault(centre_id, user_id)
+    centres = list(Centre.objects.filter(manager__isnull=True, pk__in=managers).only("pk"))
+    for centre in centres:
+        centre.manager_id = managers[centre.pk]
+    Centre.objects.bulk_update(centres, ["manager"], batch_size=1000)
+    if centres:
+        audit.record_bulk(actor=None, action="network.demo.managers",
+                          object_type="network.centre", count=len(centres))
+    return len(centres)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from jisr.accounts.roles import COORDINATOR_ROLES, Role, ScopeKind
+from jisr.accounts.roles import CENTRE_ROLES, COORDINATOR_ROLES, Role, ScopeKind
 from jisr.core.exceptions import AccessDenied, NotFound
 
 _ALL = frozenset(Role)
@@ -31,6 +31,37 @@ PERMISSIONS: dict[str, frozenset[str]] = {
                                       Role.ADMINISTRATOR}),
     # Seeing the centres of one's scope with their staff counts.
     "network.view_centres": _ALL - {Role.PARTNER_AGENT},
+    # The partner organisations serving one's region, with their contact person (referrals).
+    "network.view_partners": _ALL,
+    # Opening a new centre in one's territory.
+    "network.create_centre": frozenset({*COORDINATOR_ROLES, Role.ADMINISTRATOR}),
+    # Registering a new partner organisation serving one's territory.
+    "network.create_partner": frozenset({*COORDINATOR_ROLES, Role.ADMINISTRATOR}),
+    # Changing a partner organisation's description and contacts: its own agents, the
+    # coordinators of its territory.
+    "network.edit_partner": frozenset({Role.PARTNER_AGENT, *COORDINATOR_ROLES,
+                                       Role.ADMINISTRATOR}),
+    # Adding and changing service offerings (capacity, waiting list, response time) of the
+    # centres and partners one may edit.
+    "network.manage_offerings": frozenset({Role.CENTRE_MANAGER, Role.PARTNER_AGENT,
+                                           *COORDINATOR_ROLES, Role.ADMINISTRATOR}),
+    # Persons followed at (or registered by) one's centre(s): centre staff their centre,
+    # coordinators the centres of their territory. Analysts and administrators work on
+    # aggregates, partners on referrals: no person-level access.
+    "registry.view_persons": frozenset({*CENTRE_ROLES, *COORDINATOR_ROLES}),
+    # Registering a new person (after searching for them), opening a household.
+    "registry.register_person": CENTRE_ROLES,
+    # Changing a person's identity, documents, phones, household, consents.
+    "registry.edit_person": CENTRE_ROLES,
+    # The national identity search: identity cards of persons followed elsewhere, only for a
+    # specific search (an identifier, or a name with the birth year).
+    "registry.search_network": CENTRE_ROLES,
+    # Emergency access to a person followed by another centre, with a written reason;
+    # audited and reported to that centre's manager.
+    "registry.break_the_glass": frozenset({Role.SOCIAL_WORKER, Role.CENTRE_MANAGER,
+                                           Role.EMERGENCY_AGENT}),
+    # Reading health, disability and protection details (each reading audited).
+    "registry.view_sensitive": frozenset({Role.SOCIAL_WORKER, Role.CENTRE_MANAGER}),
 }
 
 
@@ -111,6 +142,199 @@ def check_edit_centre(user, centre) -> None:
     if not has_perm(user, "network.edit_centre"):
         raise AccessDenied(_("Only the centre's manager or a coordinator of its territory may "
                              "change it."))
+
+
+def _user_region_id(user):
+    """The region a user works in, whatever the kind of their scope (None: the nation), as a
+    value or a subquery, so scoping a queryset by it costs no extra query."""
+    from django.db.models import Subquery
+
+    from jisr.network.models import Centre
+    from jisr.territory.models import Province
+
+    kind = user.scope_kind
+    if kind == ScopeKind.REGION:
+        return user.region_id
+    if kind == ScopeKind.PROVINCE:
+        return Subquery(Province.objects.filter(pk=user.province_id).values("region_id")[:1])
+    if kind == ScopeKind.CENTRE:
+        return Subquery(Centre.objects.filter(pk=user.centre_id).values(
+            "commune__province__region_id")[:1])
+    if kind == ScopeKind.PARTNER:
+        from jisr.network.models import PartnerOrganisation
+
+        return Subquery(PartnerOrganisation.objects.filter(pk=user.partner_id).values(
+            "region_id")[:1])
+    return None
+
+
+def partners_for(user) -> QuerySet:
+    """Partner organisations whose staff-only details (the contact person) the user may see:
+    their own for partner agents, those serving their region for centre staff and
+    coordinators, all of them nationally. Their public details are in the directory."""
+    from jisr.network.models import PartnerOrganisation
+
+    qs = PartnerOrganisation.objects.select_related("region", "province")
+    if not _is_staff_user(user):
+        return qs.none()
+    kind = user.scope_kind
+    if kind == ScopeKind.PARTNER:
+        return qs.filter(pk=user.partner_id)
+    region_id = _user_region_id(user)
+    return qs if region_id is None else qs.filter(region_id=region_id)
+
+
+def partner_in_edit_scope(user, partner) -> bool:
+    kind = user.scope_kind
+    if kind == ScopeKind.PARTNER:
+        return partner.pk == user.partner_id
+    if kind == ScopeKind.REGION:
+        return partner.region_id == user.region_id
+    if kind == ScopeKind.PROVINCE:
+        # A province's coordinator answers for partners serving that province only, not for
+        # those serving the whole region (the regional coordinator's).
+        return partner.province_id == user.province_id
+    return kind == ScopeKind.NATION
+
+
+def can_edit_partner(user, partner) -> bool:
+    return (has_perm(user, "network.edit_partner") and partners_for(user).filter(
+        pk=partner.pk).exists() and partner_in_edit_scope(user, partner))
+
+
+def check_edit_partner(user, partner) -> None:
+    if not partners_for(user).filter(pk=partner.pk).exists():
+        raise NotFound()
+    if not (has_perm(user, "network.edit_partner") and partner_in_edit_scope(user, partner)):
+        raise AccessDenied(_("Only the partner's own agents or a coordinator of its territory "
+                             "may change it."))
+
+
+def communes_for(user) -> QuerySet:
+    """Communes of the user's territory, where a coordinator may open centres."""
+    from jisr.territory.models import Commune
+
+    qs = Commune.objects.select_related("province__region")
+    if not _is_staff_user(user):
+        return qs.none()
+    kind = user.scope_kind
+    if kind == ScopeKind.NATION:
+        return qs
+    if kind == ScopeKind.REGION:
+        return qs.filter(province__region_id=user.region_id)
+    if kind == ScopeKind.PROVINCE:
+        return qs.filter(province_id=user.province_id)
+    return qs.none()
+
+
+def check_create_centre(user, commune) -> None:
+    check_perm(user, "network.create_centre")
+    if not communes_for(user).filter(pk=commune.pk).exists():
+        raise AccessDenied(_("You may open centres only in your own territory."))
+
+
+def check_create_partner(user, region, province=None) -> None:
+    check_perm(user, "network.create_partner")
+    kind = user.scope_kind
+    allowed = (kind == ScopeKind.NATION
+               or (kind == ScopeKind.REGION and region.pk == user.region_id)
+               or (kind == ScopeKind.PROVINCE and province is not None
+                   and province.pk == user.province_id))
+    if not allowed:
+        raise AccessDenied(_("You may register partners only for your own territory."))
+
+
+def offerings_for(user) -> QuerySet:
+    """Service offerings at the centres the user sees or by the partners they see, with
+    the staff-only figures."""
+    from jisr.network.models import ServiceOffering
+
+    qs = ServiceOffering.objects.select_related("service__domain", "centre__commune",
+                                                "partner")
+    if not _is_staff_user(user):
+        return qs.none()
+    return qs.filter(Q(centre__in=centres_for(user).values("pk"))
+                     | Q(partner__in=partners_for(user).values("pk")))
+
+
+def can_manage_offerings(user, *, centre=None, partner=None) -> bool:
+    if not has_perm(user, "network.manage_offerings"):
+        return False
+    if centre is not None:
+        return centres_for(user).filter(pk=centre.pk).exists()
+    return partner is not None and partners_for(user).filter(pk=partner.pk).exists() \
+        and partner_in_edit_scope(user, partner)
+
+
+def check_manage_offerings(user, *, centre=None, partner=None) -> None:
+    """Who may add or change offerings of this centre or partner (NotFound outside scope)."""
+    visible = (centres_for(user).filter(pk=centre.pk) if centre is not None
+               else partners_for(user).filter(pk=partner.pk))
+    if not visible.exists():
+        raise NotFound()
+    if not can_manage_offerings(user, centre=centre, partner=partner):
+        raise AccessDenied(_("Only the manager of the centre, the partner's agents or a "
+                             "coordinator of the territory may change its services."))
+
+
+def person_centres_for(user) -> QuerySet:
+    """Centres whose persons the user sees (their own, or those of their territory)."""
+    if not has_perm(user, "registry.view_persons"):
+        return centres_for(user).none()
+    return centres_for(user)
+
+
+def persons_for(user) -> QuerySet:
+    """Persons whose full record the user may open: those registered by or followed (now
+    or before) at the centres they work in or supervise, plus those they hold an unexpired
+    emergency access to. Identity is national, but the record is local (DESIGN, "Who sees
+    what"); persons elsewhere are reached only through :func:`person_identity_search`."""
+    from django.utils import timezone
+
+    from jisr.registry.models import BreakGlassGrant, Person, PersonFollow
+
+    qs = Person.objects.select_related("commune", "registered_at")
+    if not has_perm(user, "registry.view_persons"):
+        return qs.none()
+    centres = person_centres_for(user).values("pk")
+    followed = PersonFollow.objects.filter(centre__in=centres).values("person_id")
+    granted = BreakGlassGrant.objects.filter(user=user, expires_at__gt=timezone.now()).values(
+        "person_id")
+    return qs.filter(Q(registered_at__in=centres) | Q(pk__in=followed) | Q(pk__in=granted))
+
+
+def person_identity_search(user, query) -> QuerySet:
+    """Persons *outside* the user's scope matching a specific query (a
+    :class:`jisr.registry.search.PersonQuery`): the caller shows only their identity card.
+    A name alone, a commune, a list: nothing."""
+    from jisr.registry.models import Person
+    from jisr.registry.search import match
+
+    if not has_perm(user, "registry.search_network") or not query.is_specific:
+        return Person.objects.none()
+    return match(Person.objects.select_related("commune"), query, whole_words=True).exclude(
+        pk__in=persons_for(user).values("pk"))
+
+
+def check_person_perm(user, perm: str, person) -> None:
+    """NotFound unless the user sees the person, then AccessDenied without the permission."""
+    if not persons_for(user).filter(pk=person.pk).exists():
+        raise NotFound()
+    check_perm(user, perm)
+
+
+def households_for(user) -> QuerySet:
+    """Households registered at the user's centres or with a member (past or present) the
+    user sees."""
+    from jisr.registry.models import Household, HouseholdMembership
+
+    qs = Household.objects.select_related("commune", "registered_at")
+    if not has_perm(user, "registry.view_persons"):
+        return qs.none()
+    members = HouseholdMembership.objects.filter(
+        person__in=persons_for(user).values("pk")).values("household_id")
+    return qs.filter(Q(registered_at__in=person_centres_for(user).values("pk"))
+                     | Q(pk__in=members))
 
 
 def get_or_404(queryset: QuerySet, **lookup):

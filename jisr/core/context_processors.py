@@ -13,18 +13,31 @@ NAVIGATION = [
     ("accounts.view_team", "accounts:team", _("My team")),
     ("accounts.manage_staff", "accounts:staff_list", _("Staff accounts")),
     ("audit.browse", "core:audit_list", _("Audit trail")),
+    ("registry.view_persons", "registry:search", _("Persons")),
+    ("network.view_centres", "network:centre_list", _("Centres")),
+    ("network.view_partners", "network:partner_list", _("Partners")),
+]
+# Public pages, for everyone (citizens without an account too).
+PUBLIC_NAVIGATION = [
+    ("directory:index", _("Find a centre")),
+    ("territory:index", _("Territories")),
 ]
 
 
 def shell(request):
     user = getattr(request, "user", None)
     nav = []
+    # DRF's token-authenticated users (an API error page) never passed through OTPMiddleware.
+    is_verified = getattr(user, "is_verified", lambda: False)
     verified = not (getattr(user, "requires_two_factor", False)
-                    and settings.JISR_REQUIRE_TWO_FACTOR and not user.is_verified())
+                    and settings.JISR_REQUIRE_TWO_FACTOR and not is_verified())
     # Before the second factor is given every link would lead back to that step: show none.
     if user is not None and user.is_authenticated and getattr(user, "role", "") and verified:
         current = request.resolver_match.view_name if request.resolver_match else ""
         for perm, name, label in NAVIGATION:
             if perm is None or policy.has_perm(user, perm):
                 nav.append({"url": reverse(name), "label": label, "current": name == current})
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    for name, label in PUBLIC_NAVIGATION:
+        nav.append({"url": reverse(name), "label": label, "current": name == current})
     return {"nav_items": nav, "rtl": get_language_bidi()}

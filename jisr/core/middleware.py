@@ -69,3 +69,42 @@ class LanguageMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RejectNulMiddleware:
+    """Refuses a request whose query string or form/JSON body holds a NUL character.
+
+    No text Jisr stores may contain one, and PostgreSQL refuses them outright, so one that
+    slipped past a field (a lookup by code, say) would surface as a server error. Checking
+    once here keeps every form and endpoint from needing its own guard.
+    """
+
+    _TEXT_BODIES = ("application/json", "application/x-www-form-urlencoded")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            from django.http import JsonResponse
+            from django.utils.translation import gettext as _
+
+            from jisr.core.views import error_page
+
+            message = _("The request contains a character that is not allowed (NUL).")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": {"code": "malformed_request", "message": message},
+                                     "request_id": getattr(request, "request_id", "")},
+                                    status=400)
+            return error_page(request, status=400, message=message)
+        return self.get_response(request)
+
+    def _has_nul(self, request) -> bool:
+        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get(
+                "QUERY_STRING", ""):
+            return True
+        if request.content_type in self._TEXT_BODIES and request.method in ("POST", "PUT",
+                                                                            "PATCH"):
+            body = request.body
+            return b"\x00" in body or b"%00" in body or b"\\u0000" in body
+        return False

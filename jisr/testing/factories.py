@@ -6,7 +6,7 @@ import factory
 
 from jisr.accounts.models import User
 from jisr.accounts.roles import Role
-from jisr.network.models import Centre, PartnerOrganisation
+from jisr.network.models import Centre, PartnerOrganisation, Service, ServiceOffering
 from jisr.territory.models import Commune, Province, Region
 
 
@@ -63,6 +63,22 @@ class PartnerFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"P-{n}")
     name_fr = factory.Sequence(lambda n: f"Association {n}")
     name_ar = factory.Sequence(lambda n: f"جمعية {n}")
+
+
+class OfferingFactory(factory.django.DjangoModelFactory):
+    """An offering of a seeded catalogue service (the catalogue comes with the migrations)."""
+
+    class Meta:
+        model = ServiceOffering
+
+    service = factory.LazyFunction(lambda: Service.objects.get(code="listening-interview"))
+    centre = factory.SubFactory(CentreFactory)
+    partner = None
+    eligibility = "Toute personne en situation de vulnérabilité"
+    languages = factory.LazyFunction(lambda: ["ar", "ary", "fr"])
+    capacity = 20
+    waiting_list = 3
+    response_days = 7
 
 
 class UserFactory(factory.django.DjangoModelFactory):

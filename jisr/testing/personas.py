@@ -14,7 +14,7 @@ person, so the route-walking tests can tell a leak from a legitimate view.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -35,14 +35,29 @@ CANARY_MARRAKECH = "Canarymarrakech"
 CANARY_SAFI = "Canarysafi"
 CANARY_OUJDA = "Canaryoujda"
 CANARY_PARTNER_ORIENTAL = "Canarypartneroriental"
-CANARIES = (CANARY_MARRAKECH, CANARY_SAFI, CANARY_OUJDA, CANARY_PARTNER_ORIENTAL)
+# Persons (beneficiaries) get canaries of their own: staff names are seen more widely
+# (administrators see every account) than persons, whose records are local.
+CANARY_PERSON_MARRAKECH = "Canarypersonmarrakech"
+CANARY_PERSON_OUJDA = "Canarypersonoujda"
+# In the Marrakech person's encrypted health details: only roles holding
+# registry.view_sensitive at that centre may ever see it.
+CANARY_SENSITIVE = "Canarysensitive"
+CANARIES = (CANARY_MARRAKECH, CANARY_SAFI, CANARY_OUJDA, CANARY_PARTNER_ORIENTAL,
+            CANARY_PERSON_MARRAKECH, CANARY_PERSON_OUJDA, CANARY_SENSITIVE)
 
 # Which canaries each persona may legitimately see (everything else must never appear).
+# Person-level data is local: the SAMU unit (another centre), the partner, the analyst and
+# the administrator see no person.
 MAY_SEE = {
-    "amina": {CANARY_MARRAKECH}, "youssef": {CANARY_MARRAKECH},
-    "khadija": {CANARY_MARRAKECH}, "said": set(), "rachid": set(),
-    "laila": {CANARY_MARRAKECH}, "omar": {CANARY_MARRAKECH, CANARY_SAFI},
-    "nadia": set(), "admin": set(CANARIES), "karim": {CANARY_OUJDA},
+    "amina": {CANARY_MARRAKECH, CANARY_PERSON_MARRAKECH},
+    "youssef": {CANARY_MARRAKECH, CANARY_PERSON_MARRAKECH, CANARY_SENSITIVE},
+    "khadija": {CANARY_MARRAKECH, CANARY_PERSON_MARRAKECH, CANARY_SENSITIVE},
+    "said": set(), "rachid": set(),
+    "laila": {CANARY_MARRAKECH, CANARY_PERSON_MARRAKECH},
+    "omar": {CANARY_MARRAKECH, CANARY_SAFI, CANARY_PERSON_MARRAKECH},
+    "nadia": set(),
+    "admin": {CANARY_MARRAKECH, CANARY_SAFI, CANARY_OUJDA, CANARY_PARTNER_ORIENTAL},
+    "karim": {CANARY_OUJDA, CANARY_PERSON_OUJDA},
     "oriental_partner": {CANARY_PARTNER_ORIENTAL},
 }
 OUTSIDER = "karim"
@@ -62,6 +77,12 @@ class World:
     partner_marrakech: PartnerOrganisation
     partner_oriental: PartnerOrganisation
     users: dict
+    # Beneficiaries: "marrakech" (followed at the Marrakech centre, with a household, a
+    # consent and sensitive details) and "oujda" (followed at the Oujda centre).
+    persons: dict = field(default_factory=dict)
+    households: dict = field(default_factory=dict)
+    consents: dict = field(default_factory=dict)
+    offerings: dict = field(default_factory=dict)
 
     def __getattr__(self, name):
         users = self.__dict__.get("users", {})
@@ -114,8 +135,57 @@ def build_world() -> World:
         "oriental_partner": user("oriental_partner", Role.PARTNER_AGENT,
                                  CANARY_PARTNER_ORIENTAL, partner=partner_or),
     }
-    return World(ms, orient, p_mar, p_safi, p_oujda, centre_mar, samu, centre_safi,
-                 centre_oujda, partner_mar, partner_or, users)
+    world = World(ms, orient, p_mar, p_safi, p_oujda, centre_mar, samu, centre_safi,
+                  centre_oujda, partner_mar, partner_or, users)
+    _add_offerings(world)
+    _add_persons(world, c_mar, c_oujda)
+    return world
+
+
+def _add_offerings(world: World) -> None:
+    """A service offered at the Marrakech centre and one at Oujda (from the catalogue the
+    migrations seed), so pages and endpoints of offerings are walked in and out of scope."""
+    from jisr.network import catalogue
+    from jisr.network.models import Service, ServiceDomain
+    from jisr.testing.factories import OfferingFactory
+
+    # The migrations seed the catalogue, but browser tests empty the database between tests.
+    catalogue.seed(ServiceDomain, Service)
+    # Not the factory's default service, which tests add to these centres themselves.
+    legal_aid = Service.objects.get(code="legal-aid")
+    world.offerings = {
+        "marrakech": OfferingFactory(centre=world.centre_marrakech, service=legal_aid),
+        "oujda": OfferingFactory(centre=world.centre_oujda, service=legal_aid)}
+
+
+def _add_persons(world: World, commune_marrakech, commune_oujda) -> None:
+    from jisr.registry.models import Consent, HouseholdMembership, SensitiveDetails
+    from jisr.testing.person_factories import HouseholdFactory, PersonFactory
+
+    marrakech = PersonFactory(
+        first_name_lat="Fatima", family_name_lat=f"El {CANARY_PERSON_MARRAKECH}",
+        first_name_ar="فاطمة", family_name_ar="العلوي", sex="female", birth_year=1984,
+        commune=commune_marrakech, registered_at=world.centre_marrakech,
+        cin="BE123456", phone="+212612345678")
+    oujda = PersonFactory(
+        first_name_lat="Mohammed", family_name_lat=CANARY_PERSON_OUJDA,
+        first_name_ar="محمد", family_name_ar="الوجدي", sex="male", birth_year=1990,
+        commune=commune_oujda, registered_at=world.centre_oujda, cin="F654321",
+        phone="+212661000111")
+    SensitiveDetails.objects.create(person=marrakech, health_details=(
+        f"Diabetes, insulin daily ({CANARY_SENSITIVE})"), protection_categories=[
+        "domestic_violence"], disability_types=["motor"])
+    households = {"marrakech": HouseholdFactory(head=marrakech),
+                  "oujda": HouseholdFactory(head=oujda)}
+    assert HouseholdMembership.objects.filter(end=None).count() >= 2
+    consents = {name: Consent.objects.create(
+        person=person, purpose=Consent.Purpose.CASE_FOLLOW_UP,
+        method=Consent.Method.SIGNATURE, recorded_by=world.users[user],
+        centre=person.registered_at) for name, person, user in (
+            ("marrakech", marrakech, "youssef"), ("oujda", oujda, "karim"))}
+    world.persons.update(marrakech=marrakech, oujda=oujda)
+    world.households.update(households)
+    world.consents.update(consents)
 
 
 PERSONAS = ("amina", "youssef", "khadija", "said", "rachid", "laila", "omar", "nadia", "admin",

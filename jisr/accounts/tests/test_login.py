@@ -1,6 +1,5 @@
 import os
 import re
-import socket
 import subprocess
 import sys
 import textwrap
@@ -8,7 +7,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.utils import timezone
@@ -86,30 +84,6 @@ def test_an_idle_session_expires(world, client, settings):
     _login(client, "youssef")
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     assert client.get("/").url.startswith("/accounts/login/")
-
-
-class _Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server(settings):
-    inbox = _Inbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    yield inbox
-    controller.stop()
 
 
 def test_password_reset_goes_out_over_smtp_and_the_link_sets_the_password(world, client,

@@ -75,9 +75,11 @@ def test_a_bulk_operation_writes_one_entry_with_its_count(db):
     territories_load()
     entries = AuditEntry.objects.filter(action="territory.load")
     assert {e.object_type: e.count for e in entries} == {
-        "regions": 12, "provinces": 83, "communes": 1503}
+        "regions": 12, "provinces": 83, "cercles": 213, "communes": 1503,
+        "arrondissements": 41, "indicator definitions": 114, "census indicators": 4052,
+        "data sources": 1}
     territories_load()  # idempotent: nothing changes, nothing recorded
-    assert AuditEntry.objects.filter(action="territory.load").count() == 3
+    assert AuditEntry.objects.filter(action="territory.load").count() == 8
 
 
 def test_administrators_browse_and_filter_the_trail_and_others_cannot(world, client_for):

@@ -27,6 +27,17 @@ SAMPLES = {
     "uidb64": lambda w: ["MQ", "not-base64"],
     "token": lambda w: ["set-password", "bad-token"],
     "action": lambda w: ["deactivate", "unlock", "nonsense"],
+    "code": lambda w: ["07", "02", "07.351", "02.411", "07.351.01.0", "02.411.01.23",
+                       w.centre_marrakech.code, w.centre_oujda.code, w.partner_marrakech.code,
+                       w.partner_oriental.code, "nope"],
+    "centre_id": lambda w: [w.centre_marrakech.pk, w.samu_marrakech.pk, w.centre_safi.pk,
+                            w.centre_oujda.pk],
+    "partner_id": lambda w: [w.partner_marrakech.pk, w.partner_oriental.pk],
+    "offering_id": lambda w: [w.offerings["marrakech"].pk, w.offerings["oujda"].pk, 0],
+    "service_id": lambda w: ["00000000-0000-0000-0000-000000000000", "nope"],
+    "person_id": lambda w: [w.persons["marrakech"].pk, w.persons["oujda"].pk, 999999],
+    "household_id": lambda w: [w.households["marrakech"].pk, w.households["oujda"].pk],
+    "consent_id": lambda w: [w.consents["marrakech"].pk, w.consents["oujda"].pk],
 }
 _PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 

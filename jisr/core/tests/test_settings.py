@@ -42,9 +42,12 @@ def test_a_secret_can_come_from_a_file(monkeypatch, tmp_path):
 
 def _settings(environment: dict) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("JISR_", "DJANGO_"))}
+    # Field encryption keys are required outside demo mode too (registry/tests/test_crypto
+    # tests their absence); these tests are about the other settings.
+    keys = {"JISR_FIELD_KEYS": os.environ["JISR_FIELD_KEYS"]}
     return subprocess.run(
         [sys.executable, "-c", "import jisr.settings as s; print(s.DEBUG, s.TIME_ZONE)"],
-        env={**clean, **environment, "PYTHONPATH": str(ROOT)}, cwd=ROOT,
+        env={**clean, **keys, **environment, "PYTHONPATH": str(ROOT)}, cwd=ROOT,
         capture_output=True, text=True, timeout=60)
 
 
