@@ -66,6 +66,8 @@ api_v1 = [
          name="offering_detail"),
     # the registry of persons (scoped; identity cards beyond the scope)
     path("persons/", registry_api.PersonListView.as_view(), name="persons"),
+    path("persons/duplicates/", registry_api.PersonDuplicatesView.as_view(),
+         name="persons_duplicates"),
     path("persons/<int:person_id>/", registry_api.PersonDetailView.as_view(),
          name="person_detail"),
     path("persons/<int:person_id>/documents/", registry_api.PersonDocumentView.as_view(),

@@ -50,6 +50,7 @@ ROUTES: dict[str, str] = {
     # the registry of persons (staff; persons_for scopes every page)
     "registry:search": PROTECTED,
     "registry:person_create": PROTECTED,
+    "registry:duplicate_candidates": PROTECTED,
     "registry:person_detail": PROTECTED,
     "registry:person_edit": PROTECTED,
     "registry:document_add": PROTECTED,
@@ -98,6 +99,7 @@ ROUTES: dict[str, str] = {
     "api:offerings": PROTECTED,
     "api:offering_detail": PROTECTED,
     "api:persons": PROTECTED,
+    "api:persons_duplicates": PROTECTED,
     "api:person_detail": PROTECTED,
     "api:person_documents": PROTECTED,
     "api:person_phones": PROTECTED,

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from jisr.accounts import policy
 from jisr.core.api import ErrorBodySerializer, Pagination
-from jisr.registry import households, selectors, services
+from jisr.registry import duplicates, households, selectors, services
 from jisr.registry.models import (
     Consent,
     DisabilityType,
@@ -208,6 +208,55 @@ class PersonCreateInput(PersonUpdateInput):
     phones = PhoneInput(many=True, required=False)
 
 
+class DuplicateDraftInput(serializers.Serializer):
+    """The identity of a person about to be registered, as far as it is known."""
+
+    first_name_ar = _name()
+    family_name_ar = _name()
+    father_name_ar = _name()
+    mother_name_ar = _name()
+    first_name_lat = _name()
+    family_name_lat = _name()
+    father_name_lat = _name()
+    mother_name_lat = _name()
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    birth_year = serializers.IntegerField(required=False, allow_null=True, min_value=1900,
+                                          max_value=2100)
+    commune = _CommuneCode()
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    document_kind = serializers.ChoiceField(choices=IdentityDocument.Kind.choices,
+                                            required=False)
+    document_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+
+
+class CandidatePersonOutput(serializers.ModelSerializer):
+    commune = serializers.CharField(source="commune.code", default=None)
+
+    class Meta:
+        model = Person
+        fields = ["id", *Person.NAME_FIELDS, "sex", "birth_date", "birth_year", "commune"]
+
+
+class ReasonOutput(serializers.Serializer):
+    code = serializers.CharField()
+    text = serializers.SerializerMethodField()
+
+    def get_text(self, reason) -> str:
+        return duplicates.reason_text(reason)
+
+
+class CandidateOutput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=list(duplicates.DECISION_LABELS))
+    decision_label = serializers.CharField()
+    score = serializers.FloatField()
+    reasons = ReasonOutput(many=True)
+    person = CandidatePersonOutput(allow_null=True, help_text=_(
+        "The person, when in the caller's scope; otherwise null and identity_card is given."))
+    identity_card = IdentityCardOutput(source="card", allow_null=True)
+
+
 class ConsentInput(serializers.Serializer):
     purpose = serializers.ChoiceField(choices=Consent.Purpose.choices)
     method = serializers.ChoiceField(choices=Consent.Method.choices)
@@ -308,6 +357,21 @@ class PersonListView(APIView):
         data = _valid(PersonCreateInput, request.data)
         person = services.person_create(actor=request.user, **data)
         return Response(_person_out(request.user, person.pk), status=status.HTTP_201_CREATED)
+
+
+class PersonDuplicatesView(APIView):
+    @extend_schema(request=DuplicateDraftInput, responses={200: CandidateOutput(many=True),
+                                                           **_ERRORS},
+                   operation_id="persons_duplicates", tags=TAGS, description=(
+                       "Search before create: registered persons the draft may duplicate, "
+                       "most probable first, with the matching engine's decision and "
+                       "reasons. Persons outside the caller's scope come as identity cards "
+                       "(an audited read), and only for a specific draft."))
+    def post(self, request):
+        draft = _valid(DuplicateDraftInput, request.data)
+        policy.check_perm(request.user, "registry.register_person")
+        candidates = duplicates.duplicate_candidates(user=request.user, draft=draft)
+        return Response(CandidateOutput(candidates, many=True).data)
 
 
 class PersonDetailView(APIView):

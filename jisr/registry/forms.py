@@ -17,6 +17,7 @@ from jisr.registry.models import (
     Person,
     Phone,
     ProtectionCategory,
+    Sex,
     Vulnerability,
 )
 from jisr.territory.models import Commune
@@ -227,3 +228,31 @@ class HouseholdJoinForm(forms.Form):
                                      choices=HouseholdMembership.Relationship.choices)
     date = forms.DateField(label=_("Since"), required=False,
                            widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class DuplicateDraftForm(forms.Form):
+    """The identity fields of a registration being typed, all optional: whatever is readable
+    so far is checked against the registry (registry/duplicates.py)."""
+
+    first_name_ar = forms.CharField(max_length=100, required=False)
+    family_name_ar = forms.CharField(max_length=100, required=False)
+    father_name_ar = forms.CharField(max_length=100, required=False)
+    mother_name_ar = forms.CharField(max_length=100, required=False)
+    first_name_lat = forms.CharField(max_length=100, required=False)
+    family_name_lat = forms.CharField(max_length=100, required=False)
+    father_name_lat = forms.CharField(max_length=100, required=False)
+    mother_name_lat = forms.CharField(max_length=100, required=False)
+    sex = forms.ChoiceField(choices=[("", "—"), *Sex.choices], required=False)
+    birth_date = forms.DateField(required=False)
+    birth_year = forms.IntegerField(min_value=1900, max_value=2100, required=False)
+    commune = forms.ModelChoiceField(queryset=Commune.objects.all(), required=False)
+    address = forms.CharField(max_length=300, required=False)
+    document_kind = forms.ChoiceField(choices=[("", "—"), *IdentityDocument.Kind.choices],
+                                      required=False)
+    document_number = forms.CharField(max_length=40, required=False)
+    phone = forms.CharField(max_length=40, required=False)
+
+    def draft(self) -> dict:
+        """The fields read so far; an unreadable one (a half-typed date) is left out."""
+        self.is_valid()
+        return dict(self.cleaned_data)

@@ -541,3 +541,18 @@ def person_references() -> list[models.ForeignKey]:
     # include_hidden: a reference declared with related_name="+" must be re-pointed too.
     return [rel.field for rel in Person._meta.get_fields(include_hidden=True)
             if rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)]
+
+
+class PersonMatchKey(models.Model):
+    """One blocking key of the matching engine for a person (see registry/duplicates.py):
+    the candidates of a draft registration are the persons sharing a key with it."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="match_keys")
+    key = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        verbose_name = _("matching key")
+        verbose_name_plural = _("matching keys")
+
+    def __str__(self) -> str:
+        return self.key

@@ -72,6 +72,21 @@ class IdentityCard:
         return " ".join(n for n in (self.first_name_lat, self.family_name_lat) if n)
 
 
+def identity_card_of(person: Person) -> IdentityCard:
+    """The identity card of a person (their ``follows`` with centres prefetched; the CIN
+    from a ``cins`` prefetch or the prefetched documents). The caller audits the read."""
+    cins = getattr(person, "cins", None)
+    if cins is None:
+        cins = [d for d in person.documents.all() if d.kind == IdentityDocument.Kind.CIN]
+    return IdentityCard(
+        person_id=person.pk, first_name_ar=person.first_name_ar,
+        family_name_ar=person.family_name_ar, first_name_lat=person.first_name_lat,
+        family_name_lat=person.family_name_lat, sex=person.sex,
+        sex_label=person.get_sex_display(), birth=person.birth_display,
+        commune=person.commune, masked_cin=cins[0].masked if cins else "",
+        followed=[FollowLine(f.centre, f.since, f.until) for f in person.follows.all()])
+
+
 def identity_cards(*, user, query: PersonQuery) -> list[IdentityCard]:
     """Identity cards of persons outside the user's scope matching a specific query; each
     card shown is an audited read (who looked up whom across the network)."""
@@ -83,14 +98,7 @@ def identity_cards(*, user, query: PersonQuery) -> list[IdentityCard]:
     cards = []
     for person in persons:
         audit.record_read(actor=user, obj=person, action="registry.person.identity_card")
-        cards.append(IdentityCard(
-            person_id=person.pk, first_name_ar=person.first_name_ar,
-            family_name_ar=person.family_name_ar, first_name_lat=person.first_name_lat,
-            family_name_lat=person.family_name_lat, sex=person.sex,
-            sex_label=person.get_sex_display(), birth=person.birth_display,
-            commune=person.commune,
-            masked_cin=person.cins[0].masked if person.cins else "",
-            followed=[FollowLine(f.centre, f.since, f.until) for f in person.follows.all()]))
+        cards.append(identity_card_of(person))
     return cards
 
 

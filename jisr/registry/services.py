@@ -21,6 +21,7 @@ from jisr.accounts.roles import Role, ScopeKind
 from jisr.core import audit
 from jisr.core.exceptions import AccessDenied, DomainError, NotFound, ValidationFailed
 from jisr.core.models import AuditEntry
+from jisr.registry.duplicates import person_match_keys_refresh
 from jisr.registry.models import (
     BreakGlassGrant,
     Consent,
@@ -95,6 +96,7 @@ def person_create(*, actor, documents: list[dict] | None = None,
             except ValidationFailed as exc:
                 raise ValidationFailed(fields={group: [m for msgs in exc.fields.values()
                                                        for m in msgs]})
+    person_match_keys_refresh(person)
     return person
 
 
@@ -117,6 +119,7 @@ def person_update(*, actor, person: Person, **changes) -> Person:
     if before != after:
         audit.record(actor=actor, action="registry.person.update", obj=person, before=before,
                      after=after)
+        person_match_keys_refresh(person)
     return person
 
 
@@ -151,8 +154,10 @@ def _document_add(*, actor, person: Person, kind: str, number: str = "", country
 def identity_document_add(*, actor, person: Person, kind: str, number: str = "",
                           country: str = "", none_reason: str = "") -> IdentityDocument:
     policy.check_person_perm(actor, "registry.edit_person", person)
-    return _document_add(actor=actor, person=person, kind=kind, number=number,
-                         country=country, none_reason=none_reason)
+    document = _document_add(actor=actor, person=person, kind=kind, number=number,
+                             country=country, none_reason=none_reason)
+    person_match_keys_refresh(person)
+    return document
 
 
 @transaction.atomic
@@ -161,6 +166,7 @@ def identity_document_remove(*, actor, document: IdentityDocument, reason: str =
     audit.record(actor=actor, action="registry.document.remove", obj=document,
                  before=audit.snapshot(document, ("person", "kind", "number")), reason=reason)
     document.delete()
+    person_match_keys_refresh(document.person)
 
 
 def _phone_add(*, actor, person: Person, number: str, kind: str = Phone.Kind.MOBILE,
@@ -179,7 +185,9 @@ def _phone_add(*, actor, person: Person, number: str, kind: str = Phone.Kind.MOB
 def phone_add(*, actor, person: Person, number: str, kind: str = Phone.Kind.MOBILE,
               note: str = "") -> Phone:
     policy.check_person_perm(actor, "registry.edit_person", person)
-    return _phone_add(actor=actor, person=person, number=number, kind=kind, note=note)
+    phone = _phone_add(actor=actor, person=person, number=number, kind=kind, note=note)
+    person_match_keys_refresh(person)
+    return phone
 
 
 @transaction.atomic
@@ -188,6 +196,7 @@ def phone_remove(*, actor, phone: Phone) -> None:
     audit.record(actor=actor, action="registry.phone.remove", obj=phone,
                  before=audit.snapshot(phone, ("person", "number", "kind")))
     phone.delete()
+    person_match_keys_refresh(phone.person)
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ app_name = "registry"
 urlpatterns = [
     path("", views.search, name="search"),
     path("persons/new/", views.person_create, name="person_create"),
+    path("persons/duplicates/", views.duplicate_candidates, name="duplicate_candidates"),
     path("persons/<int:person_id>/", views.person_detail, name="person_detail"),
     path("persons/<int:person_id>/edit/", views.person_edit, name="person_edit"),
     path("persons/<int:person_id>/documents/", views.document_add, name="document_add"),

@@ -14,11 +14,12 @@ from jisr.accounts import policy
 from jisr.core.exceptions import DomainError
 from jisr.core.forms import add_domain_error
 from jisr.core.views import permission_required
-from jisr.registry import households, selectors, services
+from jisr.registry import duplicates, households, selectors, services
 from jisr.registry.forms import (
     BreakGlassForm,
     ConsentForm,
     DocumentForm,
+    DuplicateDraftForm,
     HouseholdForm,
     HouseholdJoinForm,
     PersonCreateForm,
@@ -71,6 +72,16 @@ def person_create(request):
             messages.success(request, _("Person registered."))
             return redirect("registry:person_detail", person_id=person.pk)
     return render(request, "registry/person_form.html", {"form": form, "creating": True})
+
+
+@permission_required("registry.register_person")
+@require_POST
+def duplicate_candidates(request):
+    """The panel beside the registration form: persons the draft may duplicate (htmx). The
+    worker who finds none is the right one simply goes on registering."""
+    draft = DuplicateDraftForm(request.POST).draft()
+    candidates = duplicates.duplicate_candidates(user=request.user, draft=draft)
+    return render(request, "registry/_duplicates.html", {"candidates": candidates})
 
 
 @permission_required("registry.view_persons")

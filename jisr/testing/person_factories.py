@@ -6,6 +6,7 @@ from __future__ import annotations
 import factory
 
 from jisr.registry import identifiers
+from jisr.registry.duplicates import person_match_keys_refresh
 from jisr.registry.models import (
     Household,
     HouseholdMembership,
@@ -55,6 +56,12 @@ class PersonFactory(factory.django.DjangoModelFactory):
         # Registration opens a follow-up by the registering centre, as the service does.
         if create and extracted is not False:
             PersonFollow.objects.create(person=obj, centre=obj.registered_at)
+
+    @factory.post_generation
+    def match_keys(obj, create, extracted, **kwargs):
+        # Last, after the documents and phone: the services refresh the keys the same way.
+        if create:
+            person_match_keys_refresh(obj)
 
 
 class HouseholdFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,255 @@
+"""Search before create: the persons a registration being typed may duplicate.
+
+Each person's blocking keys (``jisr.matching.blocking_keys`` of their normalised record,
+plus their national identifier numbers) are stored in ``PersonMatchKey`` and refreshed by
+the services that change what the keys are made of. The candidates of a draft are the
+persons sharing a key with it, judged by ``score_pair``; persons outside the user's scope
+appear only as their identity card (DESIGN, "Who sees what": a duplicate met at reception),
+each card an audited read.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+
+from jisr.accounts import policy
+from jisr.core import audit
+from jisr.matching import (
+    DATELESS,
+    MATCH,
+    REVIEW,
+    Reason,
+    Record,
+    block_limit,
+    blocking_keys,
+    normalise_record,
+    score_pair,
+)
+from jisr.registry.models import IdentityDocument, Person, PersonFollow, PersonMatchKey
+from jisr.registry.selectors import IdentityCard, identity_card_of
+
+# Every reason code the engine emits (jisr/matching/score.py), in the words a worker reads.
+REASON_TEXTS = {
+    "names_equal": _("Names are the same"),
+    "first_name_equal": _("First names are the same"),
+    "first_name_spelling_variant": _("First names are spelling variants"),
+    "first_name_transliterated": _("First names match across Arabic and Latin script"),
+    "first_name_lookalike": _("First names look alike but differ"),
+    "first_name_similar": _("First names are similar"),
+    "first_name_somewhat_similar": _("First names are somewhat similar"),
+    "first_name_differs": _("First names differ"),
+    "last_name_equal": _("Family names are the same"),
+    "last_name_spelling_variant": _("Family names are spelling variants"),
+    "last_name_transliterated": _("Family names match across Arabic and Latin script"),
+    "last_name_lookalike": _("Family names look alike but differ"),
+    "last_name_similar": _("Family names are similar"),
+    "last_name_somewhat_similar": _("Family names are somewhat similar"),
+    "last_name_differs": _("Family names differ"),
+    "same_father_name": _("Same father's name"),
+    "similar_father_name": _("Similar father's name"),
+    "father_name_differs": _("Fathers' names differ"),
+    "same_mother_name": _("Same mother's name"),
+    "similar_mother_name": _("Similar mother's name"),
+    "mother_name_differs": _("Mothers' names differ"),
+    "same_birth_date": _("Same date of birth"),
+    "dob_day_month_swapped": _("Same date of birth with day and month swapped"),
+    "dob_typo": _("Dates of birth differ by one digit"),
+    "same_birth_year": _("Same year of birth"),
+    "birth_date_differs": _("Dates of birth differ"),
+    "sex_differs": _("Sex differs"),
+    "same_cin": _("Same CIN"),
+    "cin_typo": _("CINs differ by one character"),
+    "different_cin": _("Different valid CINs"),
+    "same_other_id": _("Same identity document number"),
+    "different_other_id": _("Different identity document numbers"),
+    "same_phone": _("Same phone"),
+    "different_phone": _("Different phones"),
+    "same_commune": _("Same commune"),
+    "different_commune": _("Different communes"),
+    "same_address": _("Same address"),
+    "similar_address": _("Similar address"),
+    "different_address": _("Different addresses"),
+    "names_swapped": _("First and family names swapped"),
+    "lookalike_names": _("Look-alike but distinct Arabic names: a person must decide"),
+    "possible_father_son": _("Same name a generation apart: possibly parent and child"),
+    "possible_twins": _("Same date of birth and family, different first names: possibly "
+                        "twins"),
+    "possible_relatives": _("Shares a phone or an address but the first names differ: "
+                            "possibly relatives"),
+    "first_names_conflict": _("First names do not agree"),
+    "cin_conflict": _("Two different valid CINs"),
+    "id_conflict": _("Two different identity document numbers"),
+    "no_date_or_identifier": _("Neither a date of birth nor an identifier confirms it"),
+}
+
+DECISION_LABELS = {MATCH: _("Probable same person"), REVIEW: _("To check")}
+
+# The fields of a draft registration (those of the registration form and API).
+DRAFT_FIELDS = (*Person.NAME_FIELDS, "sex", "birth_date", "birth_year", "commune", "address",
+                "document_kind", "document_number", "phone")
+_SEX = {"female": "F", "male": "M"}
+_NATIONAL = (IdentityDocument.Kind.CIN, IdentityDocument.Kind.RNP)
+
+
+def _raw(*, names: dict, sex: str, birth_date: date | None, birth_year: int | None,
+         commune_code: str, address: str, cin: str, other_id: str, phone: str) -> dict:
+    birth = birth_date.isoformat() if birth_date else str(birth_year or "")
+    return {"first_name_ar": names.get("first_name_ar", ""),
+            "last_name_ar": names.get("family_name_ar", ""),
+            "first_name_lat": names.get("first_name_lat", ""),
+            "last_name_lat": names.get("family_name_lat", ""),
+            "father_name": names.get("father_name_ar") or names.get("father_name_lat", ""),
+            "mother_name": names.get("mother_name_ar") or names.get("mother_name_lat", ""),
+            "sex": _SEX.get(sex or "", ""), "birth_date": birth, "cin": cin,
+            "other_id": other_id, "phone": phone, "commune_code": commune_code,
+            "address": address}
+
+
+def person_to_match_record(person: Person) -> dict:
+    """The engine's raw dict of a registered person (documents and phones read through
+    ``all()``, so a prefetch serves them)."""
+    documents = [d for d in person.documents.all() if d.number]
+    cin = next((d.number for d in documents if d.kind == IdentityDocument.Kind.CIN), "")
+    other = next((d.number for d in documents if d.kind != IdentityDocument.Kind.CIN), "")
+    phone = next((p.number for p in person.phones.all()), "")
+    return _raw(names={f: getattr(person, f) for f in Person.NAME_FIELDS}, sex=person.sex,
+                birth_date=person.birth_date, birth_year=person.birth_year,
+                commune_code=person.commune.code if person.commune_id else "",
+                address=person.address, cin=cin, other_id=other, phone=phone)
+
+
+def draft_to_match_record(draft: dict) -> dict:
+    """The engine's raw dict of a registration being typed (cleaned form or API data)."""
+    commune = draft.get("commune")
+    kind, number = draft.get("document_kind") or "", draft.get("document_number") or ""
+    return _raw(names={f: draft.get(f) or "" for f in Person.NAME_FIELDS},
+                sex=draft.get("sex") or "", birth_date=draft.get("birth_date"),
+                birth_year=draft.get("birth_year"),
+                commune_code=getattr(commune, "code", "") or "",
+                address=draft.get("address") or "",
+                cin=number if kind == IdentityDocument.Kind.CIN else "",
+                other_id=number if kind and kind != IdentityDocument.Kind.CIN else "",
+                phone=draft.get("phone") or "")
+
+
+def _keys(record: Record) -> set[str]:
+    # The engine's keys come from names and dates; an identifier shared by the draft and a
+    # person (a CIN typed with a misspelt name) must also bring them together.
+    keys = set(blocking_keys(record))
+    if record.cin:
+        keys.add(f"cin:{record.cin}")
+    if record.other_id:
+        keys.add(f"id:{record.other_id}")
+    return {k for k in keys if len(k) <= PersonMatchKey._meta.get_field("key").max_length}
+
+
+def _dated(record: Record) -> bool:
+    d = record.birth_date
+    return d is not None and bool(d.month) and bool(d.day)
+
+
+def _specific(record: Record) -> bool:
+    """The rule of a specific search (registry/search.py) applied to a draft: only a draft
+    naming one person (an identifier, or first and family names with the birth date or
+    year) may show the identity cards of persons followed elsewhere."""
+    if record.cin or record.other_id or record.phone:
+        return True
+    return bool(record.first and record.last and record.birth_date)
+
+
+def person_match_keys_refresh(person: Person) -> None:
+    """Recompute the person's keys; called by the services inside their transaction."""
+    person = Person.objects.select_related("commune").prefetch_related(
+        "documents", "phones").get(pk=person.pk)
+    keys = _keys(normalise_record(person_to_match_record(person)))
+    PersonMatchKey.objects.filter(person=person).delete()
+    PersonMatchKey.objects.bulk_create(PersonMatchKey(person=person, key=k)
+                                       for k in sorted(keys))
+
+
+@dataclass
+class Candidate:
+    """A possible duplicate: ``person`` when the user sees them, otherwise ``card``."""
+
+    decision: str
+    score: float
+    reasons: list[Reason]
+    person: Person | None = None
+    card: IdentityCard | None = None
+
+    @property
+    def decision_label(self) -> str:
+        return str(DECISION_LABELS[self.decision])
+
+    @property
+    def reason_texts(self) -> list[str]:
+        return [reason_text(r) for r in self.reasons]
+
+
+def reason_text(reason: Reason) -> str:
+    """The reason in the request's language (the engine's English text if a code is new)."""
+    text = REASON_TEXTS.get(reason.code)
+    if text is None:
+        return reason.text
+    return str(text) % reason.params if "%(" in str(text) else str(text)
+
+
+def _candidate_ids(record: Record, keys: set[str]) -> set[int]:
+    """Persons sharing a usable key with the draft, in one query. Dateless keys pair a
+    dated draft only with persons lacking a full date (the engine's rule)."""
+    dateless = {k for k in keys if k[: k.index(":")] in DATELESS}
+    condition = Q(key__in=keys - dateless)
+    if dateless:
+        condition |= Q(key__in=dateless) if not _dated(record) else \
+            Q(key__in=dateless, person__birth_date__isnull=True)
+    members: dict[str, set[int]] = defaultdict(set)
+    for key, person_id in PersonMatchKey.objects.filter(condition).values_list(
+            "key", "person_id"):
+        members[key].add(person_id)
+    return {pid for key, ids in members.items() if len(ids) <= block_limit(key)
+            for pid in ids}
+
+
+def duplicate_candidates(*, user, draft: dict, limit: int = 10) -> list[Candidate]:
+    """Persons the draft registration may duplicate, most probable first; nothing for a
+    user who may not register persons."""
+    if not policy.has_perm(user, "registry.register_person"):
+        return []
+    record = normalise_record(draft_to_match_record(draft))
+    keys = _keys(record)
+    if not keys:
+        return []
+    ids = _candidate_ids(record, keys)
+    if not ids:
+        return []
+    persons = list(Person.objects.filter(pk__in=ids).select_related("commune")
+                   .prefetch_related("documents", "phones", Prefetch(
+                       "follows", queryset=PersonFollow.objects.select_related("centre"))))
+    scored = []
+    for person in persons:
+        verdict = score_pair(record, normalise_record(person_to_match_record(person)))
+        if verdict.decision in (MATCH, REVIEW):
+            scored.append((verdict, person))
+    scored.sort(key=lambda pair: (-pair[0].score, pair[1].pk))
+    scored = scored[:limit]
+    visible = set(policy.persons_for(user).filter(pk__in=[p.pk for _v, p in scored])
+                  .values_list("pk", flat=True))
+    cards_allowed = _specific(record) and policy.has_perm(user, "registry.search_network")
+    candidates = []
+    for verdict, person in scored:
+        candidate = Candidate(decision=verdict.decision, score=verdict.score,
+                              reasons=list(verdict.reasons))
+        if person.pk in visible:
+            candidate.person = person
+        elif not cards_allowed:
+            continue
+        else:
+            audit.record_read(actor=user, obj=person, action="registry.person.identity_card")
+            candidate.card = identity_card_of(person)
+        candidates.append(candidate)
+    return candidates
