@@ -425,9 +425,7 @@ class ConsentWithdrawView(APIView):
                    operation_id="registry_consents_withdraw", tags=TAGS)
     def post(self, request, consent_id: int):
         data = _valid(WithdrawInput, request.data)
-        consent = policy.get_or_404(Consent.objects.filter(
-            person__in=policy.persons_for(request.user).values("pk")).select_related(
-            "person"), pk=consent_id)
+        consent = selectors.consent_get_for_user(user=request.user, consent_id=consent_id)
         consent = services.consent_withdraw(actor=request.user, consent=consent, **data)
         return Response(ConsentOutput(consent).data)
 

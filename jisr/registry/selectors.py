@@ -11,6 +11,7 @@ from django.db.models import Prefetch, QuerySet
 from jisr.accounts import policy
 from jisr.core import audit
 from jisr.registry.models import (
+    Consent,
     Household,
     HouseholdMembership,
     IdentityDocument,
@@ -33,6 +34,13 @@ def person_list(*, user, query: PersonQuery | None = None) -> QuerySet[Person]:
     return qs.prefetch_related(Prefetch(
         "documents", queryset=IdentityDocument.objects.filter(
             kind=IdentityDocument.Kind.CIN), to_attr="cins"))
+
+
+def consent_get_for_user(*, user, consent_id) -> Consent:
+    """A consent of a person the user sees (NotFound otherwise)."""
+    return policy.get_or_404(Consent.objects.filter(
+        person__in=policy.persons_for(user).values("pk")).select_related("person"),
+        pk=consent_id)
 
 
 def person_get_for_user(*, user, person_id) -> Person:

@@ -30,7 +30,6 @@ from jisr.registry.forms import (
     SensitiveForm,
     initial_from_search,
 )
-from jisr.registry.models import Consent
 from jisr.registry.search import PersonQuery
 
 
@@ -143,9 +142,7 @@ def consent_record(request, person_id: int):
 
 @permission_required("registry.edit_person")
 def consent_withdraw(request, consent_id: int):
-    consent = policy.get_or_404(Consent.objects.filter(
-        person__in=policy.persons_for(request.user).values("pk")).select_related("person"),
-        pk=consent_id)
+    consent = selectors.consent_get_for_user(user=request.user, consent_id=consent_id)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and _attempt(
             form, lambda: services.consent_withdraw(
