@@ -6,6 +6,7 @@ from jisr.core import api_views as core_api
 from jisr.network import api as network_api
 from jisr.network.urls import directory_patterns, staff_patterns
 from jisr.registry import api as registry_api
+from jisr.registry import api_review as review_api
 from jisr.territory import api as territory_api
 
 api_v1 = [
@@ -89,6 +90,18 @@ api_v1 = [
          name="household_detail"),
     path("households/<int:household_id>/members/", registry_api.HouseholdMemberView.as_view(),
          name="household_members"),
+    # duplicate review and merges
+    path("duplicate-scans/", review_api.ScanListView.as_view(), name="duplicate_scans"),
+    path("duplicate-scans/<int:scan_id>/", review_api.ScanDetailView.as_view(),
+         name="duplicate_scan_detail"),
+    path("duplicate-pairs/", review_api.PairListView.as_view(), name="duplicate_pairs"),
+    path("duplicate-pairs/<int:pair_id>/", review_api.PairDetailView.as_view(),
+         name="duplicate_pair_detail"),
+    path("duplicate-pairs/<int:pair_id>/decision/", review_api.PairDecisionView.as_view(),
+         name="duplicate_pair_decision"),
+    path("merges/", review_api.MergeListView.as_view(), name="merges"),
+    path("merges/<int:merge_id>/", review_api.MergeDetailView.as_view(), name="merge_detail"),
+    path("merges/<int:merge_id>/undo/", review_api.MergeUndoView.as_view(), name="merge_undo"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -62,6 +62,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
                                            Role.EMERGENCY_AGENT}),
     # Reading health, disability and protection details (each reading audited).
     "registry.view_sensitive": frozenset({Role.SOCIAL_WORKER, Role.CENTRE_MANAGER}),
+    # Starting a batch duplicate detection over the registry (it reveals only counts).
+    "registry.detect_duplicates": frozenset({Role.CENTRE_MANAGER, *COORDINATOR_ROLES,
+                                             Role.ADMINISTRATOR}),
+    # The review queue: pairs of possible duplicates of which one's scope holds at least
+    # one person; deciding "same person" or "different persons".
+    "registry.review_duplicates": frozenset({Role.SOCIAL_WORKER, Role.CENTRE_MANAGER,
+                                             *COORDINATOR_ROLES}),
+    # Merging two records of one person (field by field) and undoing a merge.
+    "registry.merge_persons": frozenset({Role.CENTRE_MANAGER, *COORDINATOR_ROLES}),
 }
 
 
@@ -293,7 +302,7 @@ def persons_for(user) -> QuerySet:
 
     from jisr.registry.models import BreakGlassGrant, Person, PersonFollow
 
-    qs = Person.objects.select_related("commune", "registered_at")
+    qs = Person.objects.filter(merged_into=None).select_related("commune", "registered_at")
     if not has_perm(user, "registry.view_persons"):
         return qs.none()
     centres = person_centres_for(user).values("pk")
@@ -301,6 +310,26 @@ def persons_for(user) -> QuerySet:
     granted = BreakGlassGrant.objects.filter(user=user, expires_at__gt=timezone.now()).values(
         "person_id")
     return qs.filter(Q(registered_at__in=centres) | Q(pk__in=followed) | Q(pk__in=granted))
+
+
+def duplicate_pairs_for(user) -> QuerySet:
+    """Possible duplicates a reviewer may see: pairs of which their scope holds at least one
+    person (the other shows as its identity card)."""
+    from jisr.registry.models import DuplicatePair
+
+    if not has_perm(user, "registry.review_duplicates"):
+        return DuplicatePair.objects.none()
+    visible = persons_for(user).values("pk")
+    return DuplicatePair.objects.filter(Q(person_a__in=visible) | Q(person_b__in=visible))
+
+
+def merges_for(user) -> QuerySet:
+    """Merges of records into a person the user may open (to read them or undo them)."""
+    from jisr.registry.models import PersonMerge
+
+    if not has_perm(user, "registry.merge_persons"):
+        return PersonMerge.objects.none()
+    return PersonMerge.objects.filter(survivor__in=persons_for(user).values("pk"))
 
 
 def person_identity_search(user, query) -> QuerySet:
@@ -312,7 +341,8 @@ def person_identity_search(user, query) -> QuerySet:
 
     if not has_perm(user, "registry.search_network") or not query.is_specific:
         return Person.objects.none()
-    return match(Person.objects.select_related("commune"), query, whole_words=True).exclude(
+    return match(Person.objects.filter(merged_into=None).select_related("commune"), query,
+                 whole_words=True).exclude(
         pk__in=persons_for(user).values("pk"))
 
 

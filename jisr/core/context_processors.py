@@ -14,6 +14,7 @@ NAVIGATION = [
     ("accounts.manage_staff", "accounts:staff_list", _("Staff accounts")),
     ("audit.browse", "core:audit_list", _("Audit trail")),
     ("registry.view_persons", "registry:search", _("Persons")),
+    ("registry.review_duplicates", "registry:duplicate_queue", _("Duplicates")),
     ("network.view_centres", "network:centre_list", _("Centres")),
     ("network.view_partners", "network:partner_list", _("Partners")),
 ]

@@ -82,6 +82,9 @@ class World:
     persons: dict = field(default_factory=dict)
     households: dict = field(default_factory=dict)
     consents: dict = field(default_factory=dict)
+    pairs: dict = field(default_factory=dict)
+    scans: dict = field(default_factory=dict)
+    merges: dict = field(default_factory=dict)
     offerings: dict = field(default_factory=dict)
 
     def __getattr__(self, name):
@@ -139,6 +142,7 @@ def build_world() -> World:
                   centre_oujda, partner_mar, partner_or, users)
     _add_offerings(world)
     _add_persons(world, c_mar, c_oujda)
+    _add_duplicates(world)
     return world
 
 
@@ -186,6 +190,41 @@ def _add_persons(world: World, commune_marrakech, commune_oujda) -> None:
     world.persons.update(marrakech=marrakech, oujda=oujda)
     world.households.update(households)
     world.consents.update(consents)
+
+
+def _add_duplicates(world: World) -> None:
+    """A pair to review in Marrakech and one in Oujda, a finished scan, and an earlier
+    merge of two Oujda records (the outsider's centre)."""
+    from jisr.registry.models import DuplicatePair, DuplicateScan, Person, PersonMerge
+    from jisr.testing.person_factories import PersonFactory
+
+    marrakech, oujda = world.persons["marrakech"], world.persons["oujda"]
+    twin_marrakech = PersonFactory(
+        first_name_lat="Fadma", family_name_lat=f"Alaoui {CANARY_PERSON_MARRAKECH}",
+        first_name_ar="فاضمة", family_name_ar="العلاوي", sex="female", birth_year=1985,
+        commune=marrakech.commune, registered_at=world.centre_marrakech)
+    twin_oujda = PersonFactory(
+        first_name_lat="Mohamed", family_name_lat=f"Oujdi {CANARY_PERSON_OUJDA}",
+        first_name_ar="امحمد", family_name_ar="الوجداوي", sex="male",
+        birth_year=1991, commune=oujda.commune, registered_at=world.centre_oujda)
+    merged_oujda = PersonFactory(
+        first_name_lat="Mhamed", family_name_lat=f"Oujdi {CANARY_PERSON_OUJDA}",
+        first_name_ar="امحمد", family_name_ar="الوجداوي", sex="male",
+        birth_year=1992, commune=oujda.commune, registered_at=world.centre_oujda)
+    scan = DuplicateScan.objects.create(status=DuplicateScan.Status.DONE, persons=4,
+                                        pairs_found=2, pairs_new=2, done=4, total=4)
+    reasons = [{"code": "last_name_equal", "text": "Last names equal", "params": {}},
+               {"code": "first_name_spelling_variant", "text": "spelling", "params": {}}]
+    world.pairs.update({name: DuplicatePair.objects.create(
+        person_a=a, person_b=b, decision="review", score=0.9, reasons=reasons, found_by=scan)
+        for name, a, b in (("marrakech", marrakech, twin_marrakech),
+                           ("oujda", oujda, twin_oujda))})
+    Person.objects.filter(pk=merged_oujda.pk).update(merged_into=oujda)
+    world.merges["oujda"] = PersonMerge.objects.create(
+        survivor=oujda, absorbed=merged_oujda, merged_by=world.users["karim"],
+        choices={}, survivor_before={}, moved=[])
+    world.scans["done"] = scan
+    world.persons.update(marrakech_twin=twin_marrakech, oujda_twin=twin_oujda)
 
 
 PERSONAS = ("amina", "youssef", "khadija", "said", "rachid", "laila", "omar", "nadia", "admin",

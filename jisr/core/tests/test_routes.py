@@ -38,6 +38,9 @@ SAMPLES = {
     "person_id": lambda w: [w.persons["marrakech"].pk, w.persons["oujda"].pk, 999999],
     "household_id": lambda w: [w.households["marrakech"].pk, w.households["oujda"].pk],
     "consent_id": lambda w: [w.consents["marrakech"].pk, w.consents["oujda"].pk],
+    "pair_id": lambda w: [w.pairs["marrakech"].pk, w.pairs["oujda"].pk, 0],
+    "scan_id": lambda w: [w.scans["done"].pk, 0],
+    "merge_id": lambda w: [w.merges["oujda"].pk, 0],
 }
 _PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
