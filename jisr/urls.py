@@ -100,6 +100,7 @@ urlpatterns = [
     path("directory/", include(directory_patterns)),
     path("network/", include(staff_patterns)),
     path("registry/", include("jisr.registry.urls")),
+    path("cases/", include("jisr.cases.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api"))),
 ]
