@@ -63,13 +63,17 @@ def questionnaire_create(*, actor, code: str, name_ar: str, name_fr: str) -> Que
 
 
 @transaction.atomic
-def version_new_draft(*, actor, questionnaire: Questionnaire) -> QuestionnaireVersion:
-    """A new draft, a copy of the latest version, to edit and publish."""
+def version_new_draft(*, actor, questionnaire: Questionnaire,
+                      from_number: int | None = None) -> QuestionnaireVersion:
+    """A new draft, a copy of the latest version, to edit and publish. ``from_number`` is the
+    latest version the administrator saw: another one published since refuses the copy."""
     _check(actor)
     Questionnaire.objects.select_for_update().filter(pk=questionnaire.pk).first()
     if questionnaire.versions.filter(status=QuestionnaireVersion.Status.DRAFT).exists():
         raise Conflict(_("A draft version already exists: edit it."), code="draft_exists")
     latest = questionnaire.versions.order_by("-number").first()
+    if from_number is not None and from_number != getattr(latest, "number", None):
+        raise Conflict(code="version_changed")
     draft = QuestionnaireVersion.objects.create(
         questionnaire=questionnaire, number=(latest.number + 1) if latest else 1,
         created_by=actor)

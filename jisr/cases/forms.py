@@ -182,6 +182,10 @@ class QuestionnaireForm(forms.Form):
     name_fr = forms.CharField(label=_("Name (French)"), max_length=200)
 
 
+class VersionNewForm(forms.Form):
+    from_number = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
 class SectionForm(forms.Form):
     title_ar = forms.CharField(label=_("Title (Arabic)"), max_length=200)
     title_fr = forms.CharField(label=_("Title (French)"), max_length=200)

@@ -396,7 +396,7 @@ def transfer_accept(*, actor, transfer: Transfer, note: str = "") -> Transfer:
 
 
 @transaction.atomic
-def transfer_decline(*, actor, transfer: Transfer, note: str) -> Transfer:
+def transfer_decline(*, actor, transfer: Transfer, note: str = "") -> Transfer:
     note = (note or "").strip()
     if len(note) < MIN_NOTE_LENGTH:
         raise ValidationFailed(fields={"note": [_("Tell the proposing centre why.")]})

@@ -19,6 +19,7 @@ from jisr.cases.forms import (
     RemoveForm,
     RuleForm,
     SectionForm,
+    VersionNewForm,
 )
 from jisr.cases.questionnaires import (
     Option,
@@ -50,8 +51,13 @@ def questionnaire_list(request):
 @require_POST
 def version_new(request, questionnaire_id: int):
     questionnaire = policy.get_or_404(Questionnaire.objects.all(), pk=questionnaire_id)
+    form = VersionNewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The request was not understood; reload the page."))
+        return redirect("cases:questionnaires")
     try:
-        draft = builder.version_new_draft(actor=request.user, questionnaire=questionnaire)
+        draft = builder.version_new_draft(actor=request.user, questionnaire=questionnaire,
+                                          **form.cleaned_data)
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("cases:questionnaires")

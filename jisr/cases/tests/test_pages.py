@@ -209,6 +209,9 @@ def test_the_builder_is_for_administrators_and_publishes_new_versions(world, cli
     admin = client_for("admin")
     version = QuestionnaireVersion.objects.get(status="published")
     admin.post(f"/cases/questionnaires/{version.questionnaire_id}/new-version/")
+    assert not QuestionnaireVersion.objects.filter(status="draft").exists()
+    admin.post(f"/cases/questionnaires/{version.questionnaire_id}/new-version/",
+               {"from_number": version.number})
     draft = QuestionnaireVersion.objects.get(status="draft")
     section = draft.sections.first()
     response = admin.post(f"/cases/questionnaires/versions/{draft.pk}/", {
