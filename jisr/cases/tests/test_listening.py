@@ -151,3 +151,25 @@ def test_the_builder_makes_a_questionnaire_with_conditions_and_scores(world):
     with translation.override("fr"):
         assert draft.questionnaire.name == "Questionnaire téléphonique"
     assert Listening.objects.count() == 0
+
+
+def test_the_default_questionnaire_ships_in_arabic_and_french_and_jisr_demo_seeds_it(db):
+    from jisr.cases.default_questionnaire import CODE
+    from jisr.cases.questionnaires import Questionnaire
+    from jisr.core import demo
+
+    step = dict(demo.steps())["questionnaire"]
+    assert step() == {"questionnaires": 0}  # the migration published it already
+    Listening.objects.all().delete()
+    QuestionnaireVersion.objects.all().delete()
+    Questionnaire.objects.all().delete()
+    assert step() == {"questionnaires": 1}
+    version = QuestionnaireVersion.objects.get(questionnaire__code=CODE, status="published")
+    questions = scoring.ordered_questions(version)
+    assert all(q.label_ar and q.label_fr for q in questions)
+    assert {q.kind for q in questions} == set(Question.Kind.values)
+    assert any(q.condition_question_id for q in questions)
+    domains = {r.domain for q in questions for r in q.rules.all()}
+    from jisr.cases.questionnaires import NeedDomain
+
+    assert domains == set(NeedDomain.values)

@@ -254,3 +254,23 @@ def test_sms_needs_a_mobile(world, client_for):
         "request": "Aide", "urgency": "normal", "send_sms": "on"})
     assert response.status_code == 200 and "no mobile phone" in response.content.decode()
     assert not Case.objects.filter(person=person).exists()
+
+
+def test_the_case_list_and_its_api_cost_the_same_queries_for_more_cases(world, client_for,
+                                                                        open_case):
+    from rest_framework.authtoken.models import Token
+
+    youssef = client_for("youssef")
+    token, _ = Token.objects.get_or_create(user=world.youssef)
+    headers = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+
+    def count(url, **extra):
+        youssef.get(url, **extra)
+        with CaptureQueriesContext(connection) as queries:
+            assert youssef.get(url, **extra).status_code == 200
+        return len(queries)
+
+    before = (count("/cases/"), count("/api/v1/cases/", **headers))
+    for _i in range(4):
+        open_case(assigned_to=world.marrakech_worker)
+    assert (count("/cases/"), count("/api/v1/cases/", **headers)) == before
