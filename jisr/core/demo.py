@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 def steps() -> list[tuple[str, Callable[..., dict]]]:
     from jisr.accounts import demo as accounts_demo
+    from jisr.cases.default_questionnaire import seed_current as seed_questionnaire
     from jisr.network import demo as network_demo
     from jisr.territory.services import territories_load
 
@@ -18,4 +19,5 @@ def steps() -> list[tuple[str, Callable[..., dict]]]:
         ("territories", lambda **o: {k: c for k, (c, _u) in territories_load().items()}),
         ("network", lambda **o: network_demo.build()),
         ("staff", lambda **o: accounts_demo.build()),
+        ("questionnaire", lambda **o: {"questionnaires": int(seed_questionnaire())}),
     ]
