@@ -69,6 +69,10 @@ ROUTES: dict[str, str] = {
     "registry:duplicate_decide": PROTECTED,
     "registry:duplicate_merge": PROTECTED,
     "registry:merge_detail": PROTECTED,
+    # the inbox (each staff member's own notifications)
+    "notifications:inbox": PROTECTED,
+    "notifications:read": PROTECTED,
+    "notifications:read_all": PROTECTED,
     # API
     "api:auth_token": PUBLIC,
     "api:schema": PUBLIC,
@@ -124,6 +128,9 @@ ROUTES: dict[str, str] = {
     "api:person_move": PROTECTED,
     "api:consent_withdraw": PROTECTED,
     "api:households": PROTECTED,
+    "api:notifications": PROTECTED,
+    "api:notifications_read_all": PROTECTED,
+    "api:notification_read": PROTECTED,
     "api:household_detail": PROTECTED,
     "api:household_members": PROTECTED,
 }
