@@ -57,6 +57,7 @@ ROUTES: dict[str, str] = {
     "registry:phone_add": PROTECTED,
     "registry:consent_record": PROTECTED,
     "registry:consent_withdraw": PROTECTED,
+    "registry:consent_form": PROTECTED,
     "registry:sensitive": PROTECTED,
     "registry:break_glass": PROTECTED,
     "registry:household_create": PROTECTED,
