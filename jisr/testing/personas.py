@@ -86,6 +86,7 @@ class World:
     scans: dict = field(default_factory=dict)
     merges: dict = field(default_factory=dict)
     offerings: dict = field(default_factory=dict)
+    notifications: dict = field(default_factory=dict)
 
     def __getattr__(self, name):
         users = self.__dict__.get("users", {})
@@ -143,6 +144,9 @@ def build_world() -> World:
     _add_offerings(world)
     _add_persons(world, c_mar, c_oujda)
     _add_duplicates(world)
+    from jisr.testing.notifications import add_notifications
+
+    add_notifications(world)
     return world
 
 

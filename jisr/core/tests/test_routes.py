@@ -18,7 +18,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from rest_framework.authtoken.models import Token
 
 from jisr.core.routes import PROTECTED, PUBLIC, ROUTES
-from jisr.testing.notifications import sample_notification
 from jisr.testing.personas import CANARIES, MAY_SEE, PERSONAS
 
 # Sample values per URL parameter name: a function of the test world giving values inside
@@ -42,7 +41,7 @@ SAMPLES = {
     "pair_id": lambda w: [w.pairs["marrakech"].pk, w.pairs["oujda"].pk, 0],
     "scan_id": lambda w: [w.scans["done"].pk, 0],
     "merge_id": lambda w: [w.merges["oujda"].pk, 0],
-    "notification_id": lambda w: [sample_notification(w).pk, 0],
+    "notification_id": lambda w: [w.notifications["youssef"].pk, 0],
 }
 _PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 

@@ -19,7 +19,7 @@ def inbox(world):
     youssef = world.users["youssef"]
     notes = [_note(youssef, f"r{i}") for i in range(3)]
     notes.append(_note(youssef, "canary", title=f"About {CANARY_PERSON_MARRAKECH}"))
-    return notes
+    return [*notes, world.notifications["youssef"]]  # the world's own, in English
 
 
 def test_the_inbox_lists_my_notifications_and_the_header_counts_them(
@@ -31,7 +31,7 @@ def test_the_inbox_lists_my_notifications_and_the_header_counts_them(
     assert response.status_code == 200
     assert page.count("Une orientation vous attend") == 4
     assert CANARY_PERSON_MARRAKECH in page
-    assert 'class="bell"' in page and '<span class="tag tag-warn" dir="ltr">4</span>' in page
+    assert 'class="bell"' in page and '<span class="tag tag-warn" dir="ltr">5</span>' in page
 
 
 def test_the_query_count_does_not_grow_with_the_inbox(world, client_for, inbox,
@@ -52,7 +52,7 @@ def test_marking_read_lowers_the_count_and_is_audited(client_for, inbox):
     assert AuditEntry.objects.filter(action="notifications.notification.read",
                                      object_id=str(inbox[0].pk)).count() == 1
     page = client.get("/notifications/?unread=1").content.decode()
-    assert page.count("Une orientation vous attend") == 3
+    assert page.count("Une orientation vous attend") == 3 and "came back" in page
     # opening follows the link
     response = client.post(f"/notifications/{inbox[1].pk}/read/", {"open": "1"})
     assert response.url == "/registry/"
@@ -68,7 +68,7 @@ def test_mark_all_read_writes_one_audit_entry_with_the_count(client_for, inbox):
     client_for("youssef").post("/notifications/read-all/")
     assert not Notification.objects.exclude(status=Notification.Status.READ).exists()
     entry = AuditEntry.objects.get(action="notifications.notification.read_all")
-    assert entry.count == 4
+    assert entry.count == 5
 
 
 def test_the_outsider_sees_and_marks_nothing_of_anothers_inbox(client_for, inbox):
@@ -102,7 +102,7 @@ def test_the_api_lists_my_notifications(api, inbox, django_assert_max_num_querie
     with django_assert_max_num_queries(8):
         response = api("youssef").get("/api/v1/notifications/")
     body = response.json()
-    assert response.status_code == 200 and body["count"] == 4
+    assert response.status_code == 200 and body["count"] == 5
     assert {r["id"] for r in body["results"]} == {n.pk for n in inbox}
     assert body["results"][0]["unread"] is True and body["results"][0]["language"] == "fr"
 
@@ -111,8 +111,8 @@ def test_the_api_marks_read(api, inbox):
     caller = api("youssef")
     response = caller.post(f"/api/v1/notifications/{inbox[0].pk}/read/")
     assert response.status_code == 200 and response.json()["status"] == "read"
-    assert caller.get("/api/v1/notifications/", {"unread": "true"}).json()["count"] == 3
-    assert caller.post("/api/v1/notifications/read-all/").json() == {"count": 3}
+    assert caller.get("/api/v1/notifications/", {"unread": "true"}).json()["count"] == 4
+    assert caller.post("/api/v1/notifications/read-all/").json() == {"count": 4}
 
 
 def test_the_api_refuses_a_bad_filter(api, inbox):
