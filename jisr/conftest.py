@@ -6,6 +6,7 @@ from rest_framework.authtoken.models import Token
 
 from jisr.testing.browser import browser_page, chromium, live_url  # noqa: F401 (fixtures)
 from jisr.testing.personas import build_world, login
+from jisr.testing.sms import sms_gateway  # noqa: F401 (fixture)
 from jisr.testing.smtp import smtp_server  # noqa: F401 (fixture)
 
 

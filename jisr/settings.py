@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "jisr.network",
     "jisr.registry",
     "jisr.cases",
+    "jisr.notifications",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -120,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jisr.core.context_processors.shell",
+                "jisr.notifications.context_processors.inbox",
             ],
         },
     },
@@ -230,6 +232,16 @@ EMAIL_USE_TLS = env_bool("JISR_EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("JISR_EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("JISR_EMAIL_FROM", "Jisr <no-reply@jisr.localhost>")
 
+# SMS (docs/notifications.md): an HTTP gateway outside demo mode; the demo prints them.
+JISR_SMS_BACKEND = env_choice("JISR_SMS_BACKEND", "console" if DEMO else "http",
+                              ("console", "http"))
+JISR_SMS_GATEWAY_URL = env_str("JISR_SMS_GATEWAY_URL", "")
+JISR_SMS_GATEWAY_TOKEN = env_str("JISR_SMS_GATEWAY_TOKEN", "")
+JISR_SMS_GATEWAY_TIMEOUT = env_int("JISR_SMS_GATEWAY_TIMEOUT", 10, minimum=1)
+JISR_SMS_SENDER = env_str("JISR_SMS_SENDER", "Jisr")
+# Delivery attempts of one e-mail or SMS before it is given up (backoff between them).
+JISR_NOTIFICATION_MAX_ATTEMPTS = env_int("JISR_NOTIFICATION_MAX_ATTEMPTS", 5, minimum=1)
+
 # Background work: Django's tasks API on the database; any number of `jisr worker` processes.
 TASKS = {
     "default": {
@@ -283,5 +295,8 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint logs each rendering step and font subset at INFO: only problems here.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -6,6 +6,7 @@ from jisr.cases import api as cases_api
 from jisr.core import api_views as core_api
 from jisr.network import api as network_api
 from jisr.network.urls import directory_patterns, staff_patterns
+from jisr.notifications import api as notifications_api
 from jisr.registry import api as registry_api
 from jisr.registry import api_review as review_api
 from jisr.territory import api as territory_api
@@ -137,6 +138,13 @@ api_v1 = [
          name="transfer_cancel"),
     path("questionnaires/versions/<int:version_id>/", cases_api.VersionDetailView.as_view(),
          name="questionnaire_version"),
+    # the caller's own inbox
+    path("notifications/", notifications_api.NotificationListView.as_view(),
+         name="notifications"),
+    path("notifications/read-all/", notifications_api.NotificationReadAllView.as_view(),
+         name="notifications_read_all"),
+    path("notifications/<int:notification_id>/read/",
+         notifications_api.NotificationReadView.as_view(), name="notification_read"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -149,6 +157,7 @@ urlpatterns = [
     path("network/", include(staff_patterns)),
     path("registry/", include("jisr.registry.urls")),
     path("cases/", include("jisr.cases.urls")),
+    path("notifications/", include("jisr.notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api"))),
 ]

@@ -391,6 +391,17 @@ def households_for(user) -> QuerySet:
                      | Q(pk__in=members))
 
 
+def notifications_for(user) -> QuerySet:
+    """The user's own inbox (in-app notifications). Nobody reads another's inbox, an
+    administrator neither: e-mails and SMS are reached through their delivery records only."""
+    from jisr.notifications.models import Notification
+
+    qs = Notification.objects.filter(channel=Notification.Channel.IN_APP)
+    if not _is_staff_user(user):
+        return qs.none()
+    return qs.filter(recipient=user)
+
+
 def get_or_404(queryset: QuerySet, **lookup):
     """Fetch one row of an already scoped queryset, or raise the domain's NotFound."""
     try:

@@ -57,6 +57,7 @@ ROUTES: dict[str, str] = {
     "registry:phone_add": PROTECTED,
     "registry:consent_record": PROTECTED,
     "registry:consent_withdraw": PROTECTED,
+    "registry:consent_form": PROTECTED,
     "registry:sensitive": PROTECTED,
     "registry:break_glass": PROTECTED,
     "registry:household_create": PROTECTED,
@@ -88,6 +89,10 @@ ROUTES: dict[str, str] = {
     "cases:questionnaires": PROTECTED,
     "cases:version_new": PROTECTED,
     "cases:version": PROTECTED,
+    # the inbox (each staff member's own notifications)
+    "notifications:inbox": PROTECTED,
+    "notifications:read": PROTECTED,
+    "notifications:read_all": PROTECTED,
     # API
     "api:auth_token": PUBLIC,
     "api:schema": PUBLIC,
@@ -143,6 +148,9 @@ ROUTES: dict[str, str] = {
     "api:person_move": PROTECTED,
     "api:consent_withdraw": PROTECTED,
     "api:households": PROTECTED,
+    "api:notifications": PROTECTED,
+    "api:notifications_read_all": PROTECTED,
+    "api:notification_read": PROTECTED,
     "api:household_detail": PROTECTED,
     "api:household_members": PROTECTED,
     "api:cases": PROTECTED,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from jisr.registry import views
+from jisr.registry import printing, views
 
 app_name = "registry"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("persons/<int:person_id>/documents/", views.document_add, name="document_add"),
     path("persons/<int:person_id>/phones/", views.phone_add, name="phone_add"),
     path("persons/<int:person_id>/consents/", views.consent_record, name="consent_record"),
+    path("persons/<int:person_id>/consent-form.pdf", printing.consent_form,
+         name="consent_form"),
     path("persons/<int:person_id>/sensitive/", views.sensitive, name="sensitive"),
     path("persons/<int:person_id>/emergency-access/", views.break_glass, name="break_glass"),
     path("persons/<int:person_id>/household/new/", views.household_create,

@@ -97,6 +97,7 @@ class World:
     cases: dict = field(default_factory=dict)
     appointments: dict = field(default_factory=dict)
     transfers: dict = field(default_factory=dict)
+    notifications: dict = field(default_factory=dict)
 
     def __getattr__(self, name):
         users = self.__dict__.get("users", {})
@@ -155,6 +156,9 @@ def build_world() -> World:
     _add_persons(world, c_mar, c_oujda)
     _add_duplicates(world)
     _add_cases(world)
+    from jisr.testing.notifications import add_notifications
+
+    add_notifications(world)
     return world
 
 

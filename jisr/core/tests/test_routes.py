@@ -47,6 +47,7 @@ SAMPLES = {
     "appointment_id": lambda w: [w.appointments["marrakech"].pk, w.appointments["oujda"].pk],
     "version_id": lambda w: [_published_version().pk, 999999],
     "questionnaire_id": lambda w: [_published_version().questionnaire_id, 999999],
+    "notification_id": lambda w: [w.notifications["youssef"].pk, 0],
 }
 
 
