@@ -183,8 +183,8 @@ def without_restricted(result: dict, hidden) -> dict:
             "domains": domains}
 
 
-def listening_for_reader(*, user, listening: Listening, audit_read: bool = True
-                         ) -> Listening:
+def listening_for_reader(*, user, listening: Listening, audit_read: bool = True,
+                         hidden: dict[str, str] | None = None) -> Listening:
     """The interview as this user may read it: a copy (never saved) whose ``answers``,
     ``result`` and ``score`` leave out the restricted sections unless the user is the case's
     assigned worker or the centre's manager (``policy.can_read_restricted_sections``). Then
@@ -193,7 +193,8 @@ def listening_for_reader(*, user, listening: Listening, audit_read: bool = True
     is audited (``cases.listening.read_restricted``)."""
     import copy
 
-    hidden = restricted_codes(listening.version_id)
+    if hidden is None:
+        hidden = restricted_codes(listening.version_id)
     shown = copy.copy(listening)
     allowed = policy.can_read_restricted_sections(user, listening.case)
     shown.partial = bool(hidden) and not allowed
@@ -217,5 +218,9 @@ def listening_list(*, user, case: Case) -> list[Listening]:
     listenings = list(case.listenings.select_related("version__questionnaire", "started_by",
                                                      "completed_by").order_by(
         "-started_at", "-pk"))
-    return [listening_for_reader(user=user, listening=x, audit_read=False)
-            for x in listenings]
+    codes: dict[int, dict[str, str]] = {}
+    for x in listenings:  # one query per questionnaire version, not per interview
+        if x.version_id not in codes:
+            codes[x.version_id] = restricted_codes(x.version_id)
+    return [listening_for_reader(user=user, listening=x, audit_read=False,
+                                 hidden=codes[x.version_id]) for x in listenings]
