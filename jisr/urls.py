@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from jisr.accounts import api as accounts_api
 from jisr.cases import api as cases_api
+from jisr.cases import api_builder
 from jisr.core import api_views as core_api
 from jisr.network import api as network_api
 from jisr.network.urls import directory_patterns, staff_patterns
@@ -124,6 +125,10 @@ api_v1 = [
          name="case_listening"),
     path("cases/<int:case_id>/listening/complete/",
          cases_api.ListeningCompleteView.as_view(), name="case_listening_complete"),
+    path("cases/<int:case_id>/listenings/", cases_api.ListeningListView.as_view(),
+         name="case_listenings"),
+    path("cases/<int:case_id>/listenings/<int:listening_id>/",
+         cases_api.ListeningDetailView.as_view(), name="case_listening_detail"),
     path("appointments/", cases_api.AppointmentListView.as_view(), name="appointments"),
     path("appointments/free-slots/", cases_api.FreeSlotsView.as_view(),
          name="appointment_slots"),
@@ -145,6 +150,29 @@ api_v1 = [
          name="notifications_read_all"),
     path("notifications/<int:notification_id>/read/",
          notifications_api.NotificationReadView.as_view(), name="notification_read"),
+    # the questionnaire builder (administrators)
+    path("questionnaires/", api_builder.QuestionnaireListView.as_view(),
+         name="questionnaires"),
+    path("questionnaires/<int:questionnaire_id>/versions/",
+         api_builder.VersionNewView.as_view(), name="questionnaire_versions"),
+    path("questionnaires/versions/<int:version_id>/publish/",
+         api_builder.VersionPublishView.as_view(), name="questionnaire_version_publish"),
+    path("questionnaires/versions/<int:version_id>/sections/",
+         api_builder.SectionCreateView.as_view(), name="questionnaire_sections"),
+    path("questionnaires/sections/<int:section_id>/", api_builder.SectionView.as_view(),
+         name="questionnaire_section"),
+    path("questionnaires/sections/<int:section_id>/questions/",
+         api_builder.QuestionCreateView.as_view(), name="questionnaire_questions"),
+    path("questionnaires/questions/<int:question_id>/", api_builder.QuestionView.as_view(),
+         name="questionnaire_question"),
+    path("questionnaires/questions/<int:question_id>/options/",
+         api_builder.OptionCreateView.as_view(), name="questionnaire_options"),
+    path("questionnaires/options/<int:option_id>/", api_builder.OptionView.as_view(),
+         name="questionnaire_option"),
+    path("questionnaires/questions/<int:question_id>/rules/",
+         api_builder.RuleCreateView.as_view(), name="questionnaire_rules"),
+    path("questionnaires/rules/<int:rule_id>/", api_builder.RuleView.as_view(),
+         name="questionnaire_rule"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -86,7 +86,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "cases.assign": frozenset({Role.CENTRE_MANAGER}),
     # Restricting a case (violence, child protection, health).
     "cases.restrict": frozenset({Role.SOCIAL_WORKER, Role.CENTRE_MANAGER}),
-    # Restricted cases of one's centre, beyond those assigned to oneself.
+    # Restricted cases of one's centre, beyond those assigned to oneself, and the restricted
+    # sections of their listening interviews (can_read_restricted_sections).
     "cases.view_restricted": frozenset({Role.CENTRE_MANAGER}),
     # Proposing a transfer to another centre, accepting or declining one.
     "cases.transfer": frozenset({Role.SOCIAL_WORKER, Role.CENTRE_MANAGER}),
@@ -438,6 +439,19 @@ def check_case_perm(user, perm: str, case) -> None:
     if not cases_for(user).filter(pk=case.pk).exists():
         raise NotFound()
     check_perm(user, perm)
+
+
+def can_read_restricted_sections(user, case) -> bool:
+    """Whether the user reads the answers and the score lines of the restricted sections
+    (violence, child protection, health) of a case's listening interviews: the case's
+    assigned worker and the manager of its lead centre, nobody else even in the centre (the
+    others see the section as restricted, the score as partial). ``case`` comes from
+    :func:`cases_for`; callers audit every reading."""
+    if not has_perm(user, "cases.view") or user.scope_kind != ScopeKind.CENTRE \
+            or case.lead_centre_id != user.centre_id:
+        return False
+    return has_perm(user, "cases.view_restricted") or (
+        case.assigned_to_id is not None and case.assigned_to_id == user.pk)
 
 
 def transfers_for(user) -> QuerySet:

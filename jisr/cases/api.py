@@ -98,11 +98,24 @@ class CaseOutput(CaseListOutput):
 class ListeningOutput(serializers.ModelSerializer):
     answers = serializers.DictField()
     result = serializers.DictField()
+    partial = serializers.BooleanField(help_text=(
+        "True when the caller is neither the case's assigned worker nor the centre's "
+        "manager and the questionnaire has restricted sections: their answers are left out "
+        "of `answers`, their points out of `result` and `score`."))
+    restricted_sections = serializers.ListField(
+        child=serializers.ChoiceField(choices=RestrictionCategory.choices),
+        help_text="Categories of the questionnaire's restricted sections.")
 
     class Meta:
         model = Listening
-        fields = ["id", "case", "version", "status", "answers", "result", "score",
-                  "started_by", "started_at", "updated_at", "completed_by", "completed_at"]
+        fields = ["id", "case", "version", "status", "answers", "result", "score", "partial",
+                  "restricted_sections", "started_by", "started_at", "updated_at",
+                  "completed_by", "completed_at"]
+
+
+def _listening_out(user, found: Listening, *, audit_read: bool = True) -> dict:
+    return ListeningOutput(selectors.listening_for_reader(user=user, listening=found,
+                                                          audit_read=audit_read)).data
 
 
 class RuleOutput(serializers.ModelSerializer):
@@ -110,14 +123,14 @@ class RuleOutput(serializers.ModelSerializer):
 
     class Meta:
         model = ScoringRule
-        fields = ["option", "min_value", "max_value", "domain", "points", "explanation_ar",
-                  "explanation_fr"]
+        fields = ["id", "option", "min_value", "max_value", "domain", "points",
+                  "explanation_ar", "explanation_fr"]
 
 
 class OptionOutput(serializers.ModelSerializer):
     class Meta:
         model = Option
-        fields = ["code", "label_ar", "label_fr"]
+        fields = ["id", "code", "label_ar", "label_fr"]
 
 
 class QuestionOutput(serializers.ModelSerializer):
@@ -127,8 +140,8 @@ class QuestionOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Question
-        fields = ["code", "kind", "label_ar", "label_fr", "required", "condition_question",
-                  "condition_values", "options", "rules"]
+        fields = ["id", "code", "kind", "label_ar", "label_fr", "required",
+                  "condition_question", "condition_values", "options", "rules"]
 
 
 class SectionOutput(serializers.ModelSerializer):
@@ -136,7 +149,8 @@ class SectionOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Section
-        fields = ["title_ar", "title_fr", "questions"]
+        fields = ["id", "title_ar", "title_fr", "restricted", "restriction_category",
+                  "questions"]
 
 
 class VersionOutput(serializers.ModelSerializer):
@@ -480,8 +494,8 @@ class ListeningView(APIView):
                    description="The case's listening interview: the draft, or the latest "
                    "completed one with its frozen needs and score.")
     def get(self, request, case_id: int):
-        return Response(ListeningOutput(_current_listening(request.user, case_id,
-                                                           start=False)).data)
+        return Response(_listening_out(request.user, _current_listening(
+            request.user, case_id, start=False)))
 
     @extend_schema(request=AnswersInput, responses={200: ListeningOutput, **_ERRORS},
                    operation_id="cases_listening_save", tags=TAGS,
@@ -491,7 +505,7 @@ class ListeningView(APIView):
         data = _valid(AnswersInput, request.data)
         draft = _current_listening(request.user, case_id, start=True)
         draft = listening.listening_save(actor=request.user, listening=draft, **data)
-        return Response(ListeningOutput(draft).data)
+        return Response(_listening_out(request.user, draft))
 
 
 class ListeningCompleteView(APIView):
@@ -503,7 +517,43 @@ class ListeningCompleteView(APIView):
         data = _valid(AnswersInput, request.data)
         draft = _current_listening(request.user, case_id, start=True)
         done = listening.listening_complete(actor=request.user, listening=draft, **data)
-        return Response(ListeningOutput(done).data)
+        return Response(_listening_out(request.user, done))
+
+
+class ListeningListView(APIView):
+    @extend_schema(responses={200: ListeningOutput(many=True), **_ERRORS},
+                   operation_id="cases_listenings_list", tags=TAGS,
+                   description="Every listening interview of the case, the latest first, "
+                   "each with its version and its frozen score. Restricted sections as the "
+                   "caller may read them (`partial`); reading them is audited.")
+    def get(self, request, case_id: int):
+        case = selectors.case_get_for_user(user=request.user, case_id=case_id)
+        policy.check_perm(request.user, "cases.listen")
+        found = case.listenings.select_related("version").order_by("-started_at", "-pk")
+        return Response([_listening_out(request.user, x) for x in found])
+
+    @extend_schema(request=None, responses={201: ListeningOutput, **_ERRORS},
+                   operation_id="cases_listenings_start", tags=TAGS,
+                   description="Start another listening interview (e.g. at follow-up) on "
+                   "the version published today; earlier ones keep their version, answers "
+                   "and score. A draft already open is returned (200).")
+    def post(self, request, case_id: int):
+        case = selectors.case_get_for_user(user=request.user, case_id=case_id)
+        had_draft = case.listenings.filter(status=Listening.Status.DRAFT).exists()
+        started = listening.listening_new(actor=request.user, case=case)
+        return Response(_listening_out(request.user, started),
+                        status=status.HTTP_200_OK if had_draft else status.HTTP_201_CREATED)
+
+
+class ListeningDetailView(APIView):
+    @extend_schema(responses={200: ListeningOutput, **_ERRORS},
+                   operation_id="cases_listenings_retrieve", tags=TAGS,
+                   description="One listening interview of the case, earlier ones included.")
+    def get(self, request, case_id: int, listening_id: int):
+        case = selectors.case_get_for_user(user=request.user, case_id=case_id)
+        policy.check_perm(request.user, "cases.listen")
+        found = policy.get_or_404(case.listenings.all(), pk=listening_id)
+        return Response(_listening_out(request.user, found))
 
 
 class VersionDetailView(APIView):

@@ -140,14 +140,76 @@ def version_publish(*, actor, version: QuestionnaireVersion) -> QuestionnaireVer
 
 # --- sections and questions ----------------------------------------------------------------
 
+SECTION_FIELDS = ("version", "title_ar", "title_fr", "restricted", "restriction_category")
+
+
+def _check_restriction(section: Section) -> None:
+    """A restricted section says why; a question outside restricted sections never depends
+    on an answer given in one (showing it would tell what was answered there)."""
+    if not section.restricted:
+        section.restriction_category = ""
+    elif not section.restriction_category:
+        raise ValidationFailed(fields={"restriction_category": [_(
+            "Choose why the section is restricted: violence, child protection or health.")]})
+    if section.pk is None:
+        return
+    if section.restricted and Question.objects.filter(
+            condition_question__section=section, section__restricted=False).exclude(
+            section=section).exists():
+        raise ValidationFailed(fields={"restricted": [_(
+            "Questions of unrestricted sections are shown depending on this section's "
+            "answers: change them first.")]})
+    if not section.restricted and Question.objects.filter(
+            section=section, condition_question__section__restricted=True).exclude(
+            condition_question__section=section).exists():
+        raise ValidationFailed(fields={"restricted": [_(
+            "Questions of this section depend on a restricted section's answers: it stays "
+            "restricted until they are changed.")]})
+
+
 @transaction.atomic
-def section_add(*, actor, version: QuestionnaireVersion, title_ar: str, title_fr: str
-                ) -> Section:
+def section_add(*, actor, version: QuestionnaireVersion, title_ar: str, title_fr: str,
+                restricted: bool = False, restriction_category: str = "") -> Section:
+    """A section at the end of the draft; ``restricted`` (with its category: violence, child
+    protection, health) keeps its answers and points to the case's assigned worker and the
+    centre's manager."""
     _check(actor)
     version = _draft(version)
-    return _create(actor, Section(version=version, title_ar=title_ar, title_fr=title_fr,
-                                  order=_next_order(version.sections)),
-                   "cases.questionnaire.section_add", ("version", "title_ar", "title_fr"))
+    section = Section(version=version, title_ar=title_ar, title_fr=title_fr,
+                      restricted=restricted, restriction_category=restriction_category or "",
+                      order=_next_order(version.sections))
+    _check_restriction(section)
+    return _create(actor, section, "cases.questionnaire.section_add", SECTION_FIELDS)
+
+
+def _edit(actor, obj, action: str, fields: tuple[str, ...], changes: dict, check=None):
+    """Apply the given changes (None: unchanged) to a row of a draft, checked and audited."""
+    before = audit.snapshot(obj, fields)
+    for name, value in changes.items():
+        if value is not None:
+            setattr(obj, name, value)
+    if check:
+        check(obj)
+    full_clean(obj)
+    obj.save()
+    audit.record(actor=actor, action=action, obj=obj, before=before,
+                 after=audit.snapshot(obj, fields))
+    return obj
+
+
+@transaction.atomic
+def section_edit(*, actor, section: Section, title_ar: str | None = None,
+                 title_fr: str | None = None, restricted: bool | None = None,
+                 restriction_category: str | None = None) -> Section:
+    """Change a draft section's titles or restriction (published versions never change)."""
+    _check(actor)
+    _draft(section.version)
+    section = Section.objects.select_for_update().get(pk=section.pk)
+    if restricted is True and restriction_category is None:
+        restriction_category = section.restriction_category
+    return _edit(actor, section, "cases.questionnaire.section_edit", SECTION_FIELDS, {
+        "title_ar": title_ar, "title_fr": title_fr, "restricted": restricted,
+        "restriction_category": restriction_category}, check=_check_restriction)
 
 
 def _check_condition(question: Question, condition_question, values: list[str]) -> None:
@@ -166,6 +228,10 @@ def _check_condition(question: Question, condition_question, values: list[str]) 
     if earlier >= here:
         raise ValidationFailed(fields={"condition_question": [_(
             "A condition depends on an earlier question.")]})
+    if condition_question.section.restricted and not question.section.restricted:
+        raise ValidationFailed(fields={"condition_question": [_(
+            "A question outside restricted sections cannot depend on an answer given in "
+            "one: showing it would tell what was answered there.")]})
     codes = set(condition_question.options.values_list("code", flat=True))
     if not values or not set(values) <= codes:
         raise ValidationFailed(fields={"condition_values": [_(
@@ -195,6 +261,37 @@ def question_add(*, actor, section: Section, code: str, kind: str, label_ar: str
                                                  "label_ar", "label_fr", "required",
                                                  "condition_question", "condition_values")))
     return question
+
+
+QUESTION_FIELDS = ("version", "section", "code", "kind", "label_ar", "label_fr", "required",
+                   "condition_question", "condition_values")
+UNCHANGED = object()
+
+
+@transaction.atomic
+def question_edit(*, actor, question: Question, label_ar: str | None = None,
+                  label_fr: str | None = None, required: bool | None = None,
+                  condition_question=UNCHANGED, condition_values: list[str] | None = None
+                  ) -> Question:
+    """Change a draft question's labels, whether it is required, or its condition
+    (``condition_question=None`` removes it). Its code and type stay: remove the question
+    and add another to change them."""
+    _check(actor)
+    _draft(question.version)
+    question = Question.objects.select_for_update().select_related("section").get(
+        pk=question.pk)
+    if condition_question is not UNCHANGED:
+        question.condition_question = condition_question
+        if condition_question is None and condition_values is None:
+            condition_values = []
+
+    def check(q):
+        _check_condition(q, q.condition_question, q.condition_values)
+
+    return _edit(actor, question, "cases.questionnaire.question_edit", QUESTION_FIELDS, {
+        "label_ar": label_ar, "label_fr": label_fr, "required": required,
+        "condition_values": list(condition_values) if condition_values is not None
+        else None}, check=check)
 
 
 @transaction.atomic
@@ -235,6 +332,19 @@ def option_add(*, actor, question: Question, code: str, label_ar: str, label_fr:
                                  label_fr=label_fr, order=_next_order(question.options)),
                    "cases.questionnaire.option_add", ("question", "code", "label_ar",
                                                       "label_fr"))
+
+
+@transaction.atomic
+def option_edit(*, actor, option: Option, label_ar: str | None = None,
+                label_fr: str | None = None) -> Option:
+    """Change the labels of an answer of a draft question (its code stays: conditions and
+    scoring rules refer to it)."""
+    _check(actor)
+    _draft(option.question.version)
+    option = Option.objects.select_for_update().get(pk=option.pk)
+    return _edit(actor, option, "cases.questionnaire.option_edit",
+                 ("question", "code", "label_ar", "label_fr"),
+                 {"label_ar": label_ar, "label_fr": label_fr})
 
 
 @transaction.atomic
@@ -285,9 +395,58 @@ def rule_add(*, actor, question: Question, domain: str, points: int, explanation
 
 
 @transaction.atomic
+def rule_edit(*, actor, rule: ScoringRule, domain: str | None = None, points: int | None = None,
+              explanation_ar: str | None = None, explanation_fr: str | None = None
+              ) -> ScoringRule:
+    """Change the points, need domain or explanations of a draft's scoring rule (to change
+    when it applies, remove it and add another)."""
+    _check(actor)
+    _draft(rule.question.version)
+    rule = ScoringRule.objects.select_for_update().get(pk=rule.pk)
+    return _edit(actor, rule, "cases.questionnaire.rule_edit",
+                 ("question", "domain", "points", "explanation_ar", "explanation_fr"),
+                 {"domain": domain, "points": points, "explanation_ar": explanation_ar,
+                  "explanation_fr": explanation_fr})
+
+
+@transaction.atomic
 def rule_remove(*, actor, rule: ScoringRule) -> None:
     _check(actor)
     _draft(rule.question.version)
     audit.record(actor=actor, action="cases.questionnaire.rule_remove", obj=rule,
                  before=audit.snapshot(rule, ("question", "domain", "points")))
     rule.delete()
+
+
+# --- composite: a question with its answers and scoring rules (the API adds it in one call) --
+
+def _prefixed(exc: ValidationFailed, prefix: str) -> ValidationFailed:
+    return ValidationFailed(fields={f"{prefix}.{name}": messages
+                                    for name, messages in exc.fields.items()})
+
+
+@transaction.atomic
+def question_create(*, actor, section: Section, options=(), rules=(), **fields) -> Question:
+    """:func:`question_add`, then :func:`option_add` for each answer (``code``,
+    ``label_ar``, ``label_fr``) and :func:`rule_add` for each scoring rule (its ``option``
+    an answer code), all or nothing. Errors of an answer or a rule are named
+    ``options.<n>.<field>`` / ``rules.<n>.<field>``."""
+    question = question_add(actor=actor, section=section, **fields)
+    for index, option in enumerate(options):
+        try:
+            option_add(actor=actor, question=question, **option)
+        except ValidationFailed as exc:
+            raise _prefixed(exc, f"options.{index}")
+    by_code = {o.code: o for o in question.options.all()}
+    for index, rule in enumerate(rules):
+        rule = dict(rule)
+        code = rule.pop("option", None)
+        option = by_code.get(code) if code else None
+        if code and option is None:
+            raise ValidationFailed(fields={f"rules.{index}.option": [_(
+                "No answer of this question has this code.")]})
+        try:
+            rule_add(actor=actor, question=question, option=option, **rule)
+        except ValidationFailed as exc:
+            raise _prefixed(exc, f"rules.{index}")
+    return question

@@ -13,6 +13,11 @@ from django.utils import timezone
 CODE = "listening"
 NAME = ("استمارة الاستماع وتقييم الحاجيات", "Questionnaire d'écoute et d'évaluation des besoins")
 
+# Sections whose answers and points only the case's assigned worker and the centre's manager
+# see (French title: restriction category). The migration 0004 marks them in databases seeded
+# before sections could be restricted.
+RESTRICTED_SECTIONS = {"Protection et violence": "violence"}
+
 YES_NO = [("yes", "نعم", "Oui"), ("no", "لا", "Non")]
 
 # (section ar, section fr, [question…]); a question is a dict:
@@ -173,8 +178,12 @@ def seed(Questionnaire, QuestionnaireVersion, Section, Question, Option, Scoring
         published_at=timezone.now())
     by_code = {}
     for s_order, (title_ar, title_fr, questions) in enumerate(SECTIONS, start=1):
+        restriction = {}
+        category = RESTRICTED_SECTIONS.get(title_fr)
+        if category and any(f.name == "restricted" for f in Section._meta.get_fields()):
+            restriction = {"restricted": True, "restriction_category": category}
         section = Section.objects.create(version=version, order=s_order, title_ar=title_ar,
-                                         title_fr=title_fr)
+                                         title_fr=title_fr, **restriction)
         for q_order, spec in enumerate(questions, start=1):
             parent, values = spec.get("show_if", (None, []))
             question = Question.objects.create(

@@ -189,6 +189,24 @@ class VersionNewForm(forms.Form):
 class SectionForm(forms.Form):
     title_ar = forms.CharField(label=_("Title (Arabic)"), max_length=200)
     title_fr = forms.CharField(label=_("Title (French)"), max_length=200)
+    restricted = forms.BooleanField(label=_("Restricted section"), required=False, help_text=_(
+        "Its answers and points are seen only by the case's assigned worker and the "
+        "centre's manager."))
+    restriction_category = forms.ChoiceField(
+        label=_("Restriction"), required=False,
+        choices=[("", "—"), *RestrictionCategory.choices])
+
+
+class SectionRestrictionForm(forms.Form):
+    section = forms.ModelChoiceField(label=_("Section"), queryset=None)
+    restricted = forms.BooleanField(label=_("Restricted section"), required=False)
+    restriction_category = forms.ChoiceField(
+        label=_("Restriction"), required=False,
+        choices=[("", "—"), *RestrictionCategory.choices])
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = version.sections.all()
 
 
 def _version_questions(version, **filters):

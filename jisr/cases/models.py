@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jisr.cases.choices import RestrictionCategory
+
 
 class Stage(models.TextChoices):
     RECEIVED = "received", _("Received")
@@ -41,12 +43,6 @@ class Channel(models.TextChoices):
 class Urgency(models.TextChoices):
     NORMAL = "normal", _("Normal")
     URGENT = "urgent", _("Urgent")
-
-
-class RestrictionCategory(models.TextChoices):
-    VIOLENCE = "violence", _("Violence")
-    CHILD_PROTECTION = "child_protection", _("Child protection")
-    HEALTH = "health", _("Health")
 
 
 class CloseReason(models.TextChoices):
@@ -141,6 +137,7 @@ class CaseEvent(models.Model):
         TRANSFER_DECLINED = "transfer_declined", _("Transfer declined")
         TRANSFER_CANCELLED = "transfer_cancelled", _("Transfer withdrawn")
         APPOINTMENT = "appointment", _("Listening interview booked")
+        LISTENING_STARTED = "listening_started", _("New listening interview started")
         LISTENING_DRAFT = "listening_draft", _("Listening draft saved")
         LISTENING_DONE = "listening_done", _("Listening completed")
         CONFIRMATION = "confirmation", _("Confirmation sent")

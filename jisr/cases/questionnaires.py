@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from jisr.cases.choices import RestrictionCategory
 from jisr.core.crypto import EncryptedJSONField
 
 
@@ -108,14 +109,24 @@ class Section(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title_ar = models.CharField(_("title (Arabic)"), max_length=200)
     title_fr = models.CharField(_("title (French)"), max_length=200)
+    restricted = models.BooleanField(_("restricted section"), default=False, help_text=_(
+        "Violence, child protection or health: the answers and the points of this section "
+        "are seen only by the case's assigned worker and the centre's manager."))
+    restriction_category = models.CharField(_("restriction"), max_length=20, blank=True,
+                                            choices=RestrictionCategory.choices)
 
-    AUDIT_VALUE_FIELDS = ("version", "order", "title_ar", "title_fr")
+    AUDIT_VALUE_FIELDS = ("version", "order", "title_ar", "title_fr", "restricted",
+                          "restriction_category")
     AUDIT_LABEL_PUBLIC = True
 
     class Meta:
         verbose_name = _("section")
         verbose_name_plural = _("sections")
         ordering = ["order", "pk"]
+        constraints = [models.CheckConstraint(
+            condition=Q(restricted=False, restriction_category="")
+            | (Q(restricted=True) & ~Q(restriction_category="")),
+            name="section_restriction_has_category")]
 
     def __str__(self) -> str:
         return self.title

@@ -158,3 +158,69 @@ def version_get(*, user, version_id) -> QuestionnaireVersion:
         policy.check_perm(user, "cases.manage_questionnaires")
     return policy.get_or_404(QuestionnaireVersion.objects.select_related("questionnaire"),
                              pk=version_id)
+
+
+# --- listening interviews, with their restricted sections -----------------------------------
+
+def restricted_codes(version) -> dict[str, str]:
+    """Codes of the questions in the version's restricted sections, with the category."""
+    from jisr.cases.questionnaires import Question
+
+    return dict(Question.objects.filter(version=version, section__restricted=True)
+                .values_list("code", "section__restriction_category"))
+
+
+def without_restricted(result: dict, hidden) -> dict:
+    """The needs and score with the points of hidden questions taken out: their lines are
+    not itemised, and the domains and total count only what remains (a partial score)."""
+    domains = []
+    for domain in result.get("domains", []):
+        lines = [line for line in domain["lines"] if line.get("question") not in hidden]
+        if lines:
+            domains.append({**domain, "lines": lines,
+                            "points": sum(line["points"] for line in lines)})
+    return {"total": max(0, sum(d["points"] for d in domains)) if result else 0,
+            "domains": domains}
+
+
+def listening_for_reader(*, user, listening: Listening, audit_read: bool = True,
+                         hidden: dict[str, str] | None = None) -> Listening:
+    """The interview as this user may read it: a copy (never saved) whose ``answers``,
+    ``result`` and ``score`` leave out the restricted sections unless the user is the case's
+    assigned worker or the centre's manager (``policy.can_read_restricted_sections``). Then
+    ``partial`` is True and ``restricted_sections`` names what is kept out — whether or not
+    those sections were answered, so nothing is told by it. A reading of restricted answers
+    is audited (``cases.listening.read_restricted``)."""
+    import copy
+
+    if hidden is None:
+        hidden = restricted_codes(listening.version_id)
+    shown = copy.copy(listening)
+    allowed = policy.can_read_restricted_sections(user, listening.case)
+    shown.partial = bool(hidden) and not allowed
+    shown.restricted_sections = sorted(set(hidden.values()))
+    shown.hidden_codes = set() if allowed else set(hidden)
+    if hidden and allowed and audit_read:
+        audit.record_read(actor=user, obj=listening, action="cases.listening.read_restricted")
+    if shown.partial:
+        shown.answers = {code: value for code, value in (listening.answers or {}).items()
+                         if code not in hidden}
+        shown.result = without_restricted(listening.result or {}, hidden) \
+            if listening.result else {}
+        if listening.score is not None:
+            shown.score = shown.result.get("total", 0)
+    return shown
+
+
+def listening_list(*, user, case: Case) -> list[Listening]:
+    """Every listening interview of a case (a case the user sees), the latest first, as the
+    user may read them; nothing is audited (only totals show)."""
+    listenings = list(case.listenings.select_related("version__questionnaire", "started_by",
+                                                     "completed_by").order_by(
+        "-started_at", "-pk"))
+    codes: dict[int, dict[str, str]] = {}
+    for x in listenings:  # one query per questionnaire version, not per interview
+        if x.version_id not in codes:
+            codes[x.version_id] = restricted_codes(x.version_id)
+    return [listening_for_reader(user=user, listening=x, audit_read=False,
+                                 hidden=codes[x.version_id]) for x in listenings]

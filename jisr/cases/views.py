@@ -118,8 +118,9 @@ def case_detail(request, case_id: int):
     can = {perm.split(".")[1]: policy.has_perm(user, perm) for perm in (
         "cases.transition", "cases.listen", "cases.assign", "cases.restrict",
         "cases.transfer", "cases.book")}
-    listenings = list(case.listenings.all())
+    listenings = selectors.listening_list(user=user, case=case)
     return render(request, "cases/case_detail.html", {
+        "listenings": listenings,
         "case": case, "can": can, "stages": [s for s in Stage if s != Stage.CLOSED],
         "next_stage": _next_stage(case),
         "completed": next((x for x in listenings if x.status == "completed"), None),
@@ -260,9 +261,11 @@ def transfer_answer(request, transfer_id: int):
 
 # --- listening -----------------------------------------------------------------------------
 
-def _answers_from(post, questions) -> dict:
+def _answers_from(post, questions, hidden=frozenset()) -> dict:
     answers = {}
     for question in questions:
+        if question.code in hidden:
+            continue
         name = f"q-{question.code}"
         value = post.getlist(name) if question.kind == Question.Kind.MULTIPLE \
             else post.get(name, "")
@@ -271,58 +274,109 @@ def _answers_from(post, questions) -> dict:
     return answers
 
 
-def _result_context(result: dict) -> dict:
+def _result_context(result: dict, partial: bool = False) -> dict:
     labels = dict(NeedDomain.choices)
-    return {"total": result.get("total", 0), "domains": [
-        {**d, "label": labels.get(d["domain"], d["domain"])} for d in result.get("domains", [])]}
+    return {"total": result.get("total", 0), "partial": partial or result.get("partial", False),
+            "domains": [{**d, "label": labels.get(d["domain"], d["domain"])}
+                        for d in result.get("domains", [])]}
+
+
+def _result_page(request, case, completed):
+    """A completed interview, read-only: its version, answers and needs and score (the
+    restricted sections as the reader may see them, the reading audited)."""
+    shown = selectors.listening_for_reader(user=request.user, listening=completed)
+    questions = scoring.ordered_questions(completed.version)
+    return render(request, "cases/listening_result.html", {
+        "case": case, "listening": shown, "result": _result_context(shown.result,
+                                                                    shown.partial),
+        "sections": _sections(questions, shown.answers, {}, hidden=shown.hidden_codes,
+                              answered_only=True),
+        "can_start_new": not case.is_closed and not case.listenings.filter(
+            status=Listening.Status.DRAFT).exists()})
 
 
 @permission_required("cases.listen")
 def listening_page(request, case_id: int):
     case = selectors.case_get_for_user(user=request.user, case_id=case_id)
-    completed = case.listenings.filter(status=Listening.Status.COMPLETED).first()
+    completed = case.listenings.filter(status=Listening.Status.COMPLETED).order_by(
+        "-completed_at", "-pk").first()
     draft = case.listenings.filter(status=Listening.Status.DRAFT).first()
     if completed and not draft and request.method == "GET":
-        return render(request, "cases/listening_result.html", {
-            "case": case, "listening": completed,
-            "result": _result_context(completed.result)})
+        return _result_page(request, case, completed)
     try:
         draft = draft or listening.listening_start(actor=request.user, case=case)
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("cases:detail", case_id=case.pk)
+    shown = selectors.listening_for_reader(user=request.user, listening=draft)
     questions = scoring.ordered_questions(draft.version)
-    answers, errors = draft.answers, {}
+    answers, errors = shown.answers, {}
     if request.method == "POST":
-        answers = _answers_from(request.POST, questions)
+        answers = _answers_from(request.POST, questions, hidden=shown.hidden_codes)
         complete = "complete" in request.POST
         step = listening.listening_complete if complete else listening.listening_save
         try:
             step(actor=request.user, listening=draft, answers=answers)
             messages.success(request, _("Listening completed.") if complete
                              else _("Draft saved."))
-            return redirect("cases:listening" if complete else "cases:listening",
-                            case_id=case.pk)
+            return redirect("cases:listening", case_id=case.pk)
         except DomainError as exc:
             errors = exc.fields
             messages.error(request, _("Some answers need attention."))
+    preview = listening.listening_preview(actor=request.user, listening=draft, answers={
+        **answers, **{c: v for c, v in draft.answers.items() if c in shown.hidden_codes}})
     return render(request, "cases/listening.html", {
-        "case": case, "listening": draft, "sections": _sections(questions, answers, errors),
-        "result": _result_context(scoring.compute(questions, scoring.clean_answers(
-            questions, answers, complete=False)[0]))})
+        "case": case, "listening": shown,
+        "sections": _sections(questions, answers, errors, hidden=shown.hidden_codes),
+        "result": _result_context(preview)})
 
 
-def _sections(questions, answers, errors) -> list[dict]:
+@permission_required("cases.listen")
+def listening_detail(request, case_id: int, listening_id: int):
+    """One interview of the case, earlier ones included: read-only once completed."""
+    case = selectors.case_get_for_user(user=request.user, case_id=case_id)
+    found = policy.get_or_404(case.listenings.select_related("version__questionnaire",
+                                                             "completed_by"), pk=listening_id)
+    if found.status == Listening.Status.DRAFT:
+        return redirect("cases:listening", case_id=case.pk)
+    return _result_page(request, case, found)
+
+
+@permission_required("cases.listen")
+@require_POST
+def listening_new(request, case_id: int):
+    """Start another interview on the published version (e.g. at follow-up)."""
+    case = selectors.case_get_for_user(user=request.user, case_id=case_id)
+    try:
+        listening.listening_new(actor=request.user, case=case)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("cases:detail", case_id=case.pk)
+    return redirect("cases:listening", case_id=case.pk)
+
+
+def _sections(questions, answers, errors, *, hidden=frozenset(),
+              answered_only: bool = False) -> list[dict]:
+    """The form (or the read-only answers) by section. A restricted section the reader may
+    not see comes without its questions: ``restricted`` and the errors it has, if any."""
     shown = scoring.visible_codes(questions, answers)
     sections: list[dict] = []
     for question in questions:
         if not sections or sections[-1]["section"].pk != question.section_id:
-            sections.append({"section": question.section, "questions": []})
+            sections.append({"section": question.section, "questions": [],
+                             "restricted": question.code in hidden, "errors": []})
+        if question.code in hidden:
+            sections[-1]["errors"].extend(errors.get(question.code, []))
+            continue
         value = answers.get(question.code)
+        if answered_only and (question.code not in shown or value in (None, "", [])):
+            continue
+        values = value if isinstance(value, list) else ([value] if value else [])
         sections[-1]["questions"].append({
             "q": question, "hidden": question.code not in shown,
-            "values": value if isinstance(value, list) else ([value] if value else []),
+            "values": values,
             "value": value if isinstance(value, str) else "",
+            "labels": [o.label for o in question.options.all() if o.code in values],
             "errors": errors.get(question.code, []),
             "condition": question.condition_question.code
             if question.condition_question_id else "",
@@ -339,6 +393,10 @@ def listening_preview(request, case_id: int):
     if draft is None:
         return render(request, "cases/_score.html", {"result": _result_context({})})
     questions = scoring.ordered_questions(draft.version)
+    hidden = selectors.listening_for_reader(user=request.user, listening=draft,
+                                            audit_read=False).hidden_codes
+    answers = _answers_from(request.POST, questions, hidden=hidden)
+    answers.update({c: v for c, v in draft.answers.items() if c in hidden})
     result = listening.listening_preview(actor=request.user, listening=draft,
-                                         answers=_answers_from(request.POST, questions))
+                                         answers=answers)
     return render(request, "cases/_score.html", {"result": _result_context(result)})

@@ -19,8 +19,10 @@ from jisr.cases.forms import (
     RemoveForm,
     RuleForm,
     SectionForm,
+    SectionRestrictionForm,
     VersionNewForm,
 )
+from jisr.cases.models import RestrictionCategory
 from jisr.cases.questionnaires import (
     Option,
     Question,
@@ -81,6 +83,9 @@ def _actions(user, version, post) -> dict:
     return {
         "section": (bound("section", SectionForm), lambda d: builder.section_add(
             actor=user, version=version, **d)),
+        "section_restriction": (
+            bound("section_restriction", SectionRestrictionForm, version=version),
+            lambda d: builder.section_edit(actor=user, **d)),
         "question": (bound("question", QuestionForm, version=version),
                      lambda d: builder.question_add(actor=user, **d)),
         "option": (bound("option", OptionForm, version=version),
@@ -122,4 +127,5 @@ def version_page(request, version_id: int):
         .prefetch_related("options", "rules__option")))
     return render(request, "cases/builder/version.html", {
         "version": version, "sections": sections,
+        "restriction_choices": RestrictionCategory.choices,
         "forms": {name: form for name, (form, _call) in actions.items()}})

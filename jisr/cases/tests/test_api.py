@@ -2,30 +2,12 @@
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from jisr.cases.models import Case, Notification, Stage, Transfer
 from jisr.cases.questionnaires import Listening
 from jisr.testing.person_factories import PersonFactory
-from jisr.testing.personas import CANARY_PERSON_MARRAKECH, CANARY_RESTRICTED, login
-
-
-@pytest.fixture
-def api_for(world):
-    def make(name):
-        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-        user = world.users[name]
-        if user.requires_two_factor:
-            login(client, user)
-        else:
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    return make
+from jisr.testing.personas import CANARY_PERSON_MARRAKECH, CANARY_RESTRICTED
 
 
 def test_the_outsider_and_other_centres_get_nothing(world, api_for):

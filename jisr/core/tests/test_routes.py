@@ -48,7 +48,25 @@ SAMPLES = {
     "version_id": lambda w: [_published_version().pk, 999999],
     "questionnaire_id": lambda w: [_published_version().questionnaire_id, 999999],
     "notification_id": lambda w: [w.notifications["youssef"].pk, 0],
+    # The world has no interview (creating one here would change data mid-test): an interview
+    # started while walking the routes, if any; cases/tests cover the pages themselves.
+    "listening_id": lambda w: [*_listening_ids(), 999999],
+    # Parts of the published version first: the builder refuses to change them (409), so
+    # walking every operation with any input changes nothing.
+    "section_id": lambda w: [_published_version().sections.first().pk, 999999],
+    "question_id": lambda w: [_published_version().questions.filter(
+        kind="choice").first().pk, 999999],
+    "option_id": lambda w: [_published_version().questions.filter(
+        kind="choice").first().options.first().pk, 999999],
+    "rule_id": lambda w: [_published_version().questions.filter(
+        kind="choice").first().rules.first().pk, 999999],
 }
+
+
+def _listening_ids():
+    from jisr.cases.questionnaires import Listening
+
+    return list(Listening.objects.order_by("pk").values_list("pk", flat=True)[:1])
 
 
 def _published_version():
