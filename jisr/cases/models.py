@@ -11,6 +11,7 @@ case's timeline (:class:`CaseEvent`) and to the audit trail.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -89,6 +90,10 @@ class Case(models.Model):
                                   related_name="+", verbose_name=_("opened by"))
     stage_changed_at = models.DateTimeField(_("stage since"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Messages about the case (SMS confirmations…), sent by the notifications app.
+    notifications = GenericRelation("notifications.Notification",
+                                    content_type_field="content_type",
+                                    object_id_field="object_id")
 
     AUDIT_VALUE_FIELDS = ("person", "household", "lead_centre", "channel", "urgency",
                           "assigned_to", "restricted", "restriction_category", "stage",
@@ -245,43 +250,6 @@ class Appointment(models.Model):
         from datetime import timedelta
 
         return self.start + timedelta(minutes=self.duration_minutes)
-
-
-class Notification(models.Model):
-    """A message to the person (an SMS confirmation), queued until an SMS gateway adapter
-    sends it. None exists yet: rows stay ``queued`` and the case page says so."""
-
-    class Channel(models.TextChoices):
-        SMS = "sms", _("SMS")
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications",
-                             verbose_name=_("case"))
-    person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+",
-                               verbose_name=_("person"))
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices,
-                               default=Channel.SMS)
-    to = models.CharField(_("to"), max_length=20)
-    body = models.TextField(_("message"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.QUEUED)
-    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-
-    AUDIT_VALUE_FIELDS = ("case", "channel", "status")
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "created_at"], name="notification_status")]
-
-    def __str__(self) -> str:
-        return f"{self.channel} {self.case_id}"
 
 
 from jisr.cases.questionnaires import (  # noqa: E402,F401 (registered with this app)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from jisr.accounts import policy
@@ -23,7 +23,6 @@ from jisr.cases.models import (
     Case,
     CaseEvent,
     CloseReason,
-    Notification,
     RestrictionCategory,
     Stage,
     Transfer,
@@ -484,19 +483,25 @@ def confirmation_text(case: Case, appointment: Appointment | None) -> str:
 
 
 @transaction.atomic
-def confirmation_queue_sms(*, actor, case: Case, appointment: Appointment | None = None
-                           ) -> Notification:
-    """Queue an SMS confirmation to the person's mobile. It needs their consent to be
-    contacted by SMS. No SMS gateway adapter exists yet: the message waits in the queue
-    (status ``queued``) for the adapter a later issue adds."""
+def confirmation_queue_sms(*, actor, case: Case, appointment: Appointment | None = None):
+    """Send the person an SMS confirmation (through the notifications app, once the
+    transaction commits), in their language. It needs their consent to be contacted by
+    SMS and a mobile phone."""
+    from jisr.notifications.messages import language_for_person
+    from jisr.notifications.models import Notification
+    from jisr.notifications.services import notify
+
     policy.check_case_perm(actor, "cases.book", case)
     consent_check(case.person, Consent.Purpose.SMS_CONTACT)
-    phone = Phone.objects.filter(person=case.person, kind=Phone.Kind.MOBILE).first()
-    if phone is None:
+    if not Phone.objects.filter(person=case.person, kind=Phone.Kind.MOBILE).exists():
         raise ValidationFailed(fields={"sms": [_("The person has no mobile phone recorded.")]})
-    notification = Notification.objects.create(case=case, person=case.person, to=phone.number,
-                                               body=confirmation_text(case, appointment))
-    _event(case, actor=actor, kind=CaseEvent.Kind.CONFIRMATION, note=str(_("SMS queued")))
-    audit.record(actor=actor, action="cases.notification.queue", obj=notification,
-                 after=audit.snapshot(notification, ("case", "channel", "status")))
+    language = language_for_person(case.person)
+    with translation.override(language):
+        text = confirmation_text(case, appointment)
+    notification = notify(
+        event="cases.confirmation", key=f"{case.pk}:{appointment.pk if appointment else 0}",
+        channel=Notification.Channel.SMS, template="notifications/messages/notice",
+        context={"title": "", "text": text}, person=case.person, language=language,
+        related=case, actor=actor)
+    _event(case, actor=actor, kind=CaseEvent.Kind.CONFIRMATION, note=str(_("SMS sent")))
     return notification

@@ -4,8 +4,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from jisr.cases.models import Case, Notification, Stage, Transfer
+from jisr.cases.models import Case, Stage, Transfer
 from jisr.cases.questionnaires import Listening
+from jisr.notifications.models import Notification
 from jisr.testing.person_factories import PersonFactory
 from jisr.testing.personas import CANARY_PERSON_MARRAKECH, CANARY_RESTRICTED
 
@@ -51,7 +52,8 @@ def test_reception_opens_a_case_in_one_call(world, api_for):
     body = response.json()
     assert body["stage"] == "received" and body["appointments"][0]["worker"] == world.youssef.pk
     assert [e["kind"] for e in body["events"]] == ["opened", "appointment", "confirmation"]
-    assert Notification.objects.get(case_id=body["id"]).status == "queued"
+    assert Notification.objects.get(object_id=body["id"], event="cases.confirmation"
+                                    ).status == "queued"
 
 
 def test_bad_input_is_refused_with_the_error_body_and_changes_nothing(world, api_for):

@@ -5,9 +5,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from jisr.cases.models import Appointment, Case, CaseEvent, Notification, Stage
+from jisr.cases.models import Appointment, Case, CaseEvent, Stage
 from jisr.cases.questionnaires import Listening, QuestionnaireVersion
 from jisr.core.models import AuditEntry
+from jisr.notifications.models import Notification
 from jisr.registry.models import Consent, Phone
 from jisr.testing.person_factories import PersonFactory
 from jisr.testing.personas import CANARY_PERSON_MARRAKECH, CANARY_RESTRICTED
@@ -88,8 +89,9 @@ def test_reception_finds_the_person_and_opens_the_case_with_consent_slot_and_sms
     assert set(Consent.objects.filter(person=person).values_list("purpose", flat=True)) == {
         "case_follow_up", "sms_contact"}
     appointment = Appointment.objects.get(case=case)
-    sms = Notification.objects.get(case=case)
-    assert sms.status == "queued" and sms.to == "+212661234567" and case.reference in sms.body
+    sms = Notification.objects.get(object_id=case.pk, event="cases.confirmation")
+    assert sms.status == "queued" and sms.address == "+212661234567"
+    assert case.reference in sms.body
     confirmation = amina.get(f"/cases/{case.pk}/confirmation/").content.decode()
     assert case.reference in confirmation and "Print" in confirmation
     assert appointment.start.strftime("%Y-%m-%d") in confirmation

@@ -169,4 +169,3 @@ def test_only_the_manager_assigns_and_lifts_a_restriction(world, case):
 def test_a_case_foreign_key_is_among_the_references_a_merge_repoints():
     fields = {(f.model._meta.label_lower, f.name) for f in person_references()}
     assert ("cases.case", "person") in fields
-    assert ("cases.notification", "person") in fields
