@@ -62,6 +62,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
                                            Role.EMERGENCY_AGENT}),
     # Reading health, disability and protection details (each reading audited).
     "registry.view_sensitive": frozenset({Role.SOCIAL_WORKER, Role.CENTRE_MANAGER}),
+    # Importing persons and households from a spreadsheet for one's centre: its import
+    # sources, runs and reports (docs/imports.md).
+    "imports.import_persons": frozenset({Role.CENTRE_MANAGER}),
 }
 
 
