@@ -25,6 +25,9 @@ DELIMITERS = (",", ";", "\t", "|")
 FIELD_LIMIT = 64 * 1024
 UNREADABLE = object()  # yielded in place of the cells of a row that cannot be parsed
 _ARABIC = re.compile("[\u0600-\u06ff]")
+# An old Excel workbook (.xls), a PDF, images: what a CSV never starts with.
+_BINARY = (b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
+_CONTROL = (*range(0, 9), 11, 12, *range(14, 32))
 
 Opener = Callable[[], BinaryIO]
 
@@ -95,8 +98,8 @@ def inspect(opener: Opener, *, encoding: str = "", delimiter: str = "") -> FileI
         info.headers = _xlsx_headers(opener)
         return info
     utf16 = sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
-    if sample.startswith(b"\xd0\xcf\x11\xe0") or (not utf16 and sample.count(b"\x00") >
-                                                 len(sample) // 100):
+    if sample.startswith(_BINARY) or (not utf16 and sum(
+            sample.count(bytes([b])) for b in _CONTROL) > len(sample) // 100):
         raise FileProblem("file_unreadable")  # an old .xls, a PDF, an image…
     info = FileInfo("csv", encoding=encoding or detect_encoding(sample))
     try:

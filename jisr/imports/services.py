@@ -255,7 +255,7 @@ def resume_stalled() -> list[int]:
 def _claim(run_id: int, *, take_over: bool) -> ImportRun | None:
     """Mark the run running for this process, unless another one is visibly at work."""
     with transaction.atomic():
-        run = ImportRun.objects.select_for_update().select_related(
+        run = ImportRun.objects.select_for_update(of=("self",)).select_related(
             "source__centre__commune__province", "started_by").get(pk=run_id)
         if run.status in (ImportRun.Status.DONE, ImportRun.Status.MAPPING):
             return None
