@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from jisr.accounts import api as accounts_api
 from jisr.core import api_views as core_api
+from jisr.imports import api as imports_api
 from jisr.network import api as network_api
 from jisr.network.urls import directory_patterns, staff_patterns
 from jisr.registry import api as registry_api
@@ -89,6 +90,13 @@ api_v1 = [
          name="household_detail"),
     path("households/<int:household_id>/members/", registry_api.HouseholdMemberView.as_view(),
          name="household_members"),
+    # bulk imports of persons and households (centre managers, their centre)
+    path("imports/sources/", imports_api.SourceListView.as_view(), name="import_sources"),
+    path("imports/runs/", imports_api.RunListView.as_view(), name="import_runs"),
+    path("imports/runs/<int:run_id>/", imports_api.RunDetailView.as_view(),
+         name="import_run_detail"),
+    path("imports/runs/<int:run_id>/issues/", imports_api.RunIssuesView.as_view(),
+         name="import_run_issues"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -100,6 +108,7 @@ urlpatterns = [
     path("directory/", include(directory_patterns)),
     path("network/", include(staff_patterns)),
     path("registry/", include("jisr.registry.urls")),
+    path("imports/", include("jisr.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api"))),
 ]

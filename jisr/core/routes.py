@@ -62,6 +62,16 @@ ROUTES: dict[str, str] = {
     "registry:household_create": PROTECTED,
     "registry:household_join": PROTECTED,
     "registry:household_detail": PROTECTED,
+    # bulk imports (staff; imports.selectors scopes every page to the manager's centre)
+    "imports:index": PROTECTED,
+    "imports:start": PROTECTED,
+    "imports:run_detail": PROTECTED,
+    "imports:mapping": PROTECTED,
+    "imports:run_progress": PROTECTED,
+    "imports:run_report": PROTECTED,
+    "imports:run_for_real": PROTECTED,
+    "imports:run_resume": PROTECTED,
+    "imports:source_edit": PROTECTED,
     # API
     "api:auth_token": PUBLIC,
     "api:schema": PUBLIC,
@@ -111,4 +121,8 @@ ROUTES: dict[str, str] = {
     "api:households": PROTECTED,
     "api:household_detail": PROTECTED,
     "api:household_members": PROTECTED,
+    "api:import_sources": PROTECTED,
+    "api:import_runs": PROTECTED,
+    "api:import_run_detail": PROTECTED,
+    "api:import_run_issues": PROTECTED,
 }

@@ -176,8 +176,9 @@ def guess_mapping(headers: list[str], saved: dict | None = None) -> dict[str, st
     return mapping
 
 
-def check_mapping(mapping: dict[str, str]) -> list[str]:
-    """What is wrong with a mapping, as sentences (empty when it can be used)."""
+def check_mapping(mapping: dict[str, str], *, complete: bool = True) -> list[str]:
+    """What is wrong with a mapping, as sentences (empty when it can be used). A
+    ``complete`` mapping names at least the columns every person needs."""
     problems = []
     used = [f for f in mapping.values() if f]
     unknown = sorted({f for f in used if f not in FIELD_NAMES})
@@ -188,6 +189,8 @@ def check_mapping(mapping: dict[str, str]) -> list[str]:
         problems.append(str(_("Each field may come from one column only: %(fields)s.") % {
             "fields": ", ".join(str(FIELD_LABELS.get(f, f)) for f in doubled)}))
     names = set(used)
+    if not complete:
+        return problems
     if not names & {"first_name", "first_name_ar", "first_name_lat"} or \
             not names & {"family_name", "family_name_ar", "family_name_lat"}:
         problems.append(str(_("Map a column to a first name and one to a family name.")))

@@ -47,14 +47,15 @@ def _file_error(problem: FileProblem) -> ValidationFailed:
     return ValidationFailed(text, fields={"file": [text]})
 
 
-def _check_mapping(mapping: dict, headers: list[str] | None = None) -> dict:
+def _check_mapping(mapping: dict, headers: list[str] | None = None, *,
+                   complete: bool = True) -> dict:
     if not isinstance(mapping, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
         raise ValidationFailed(fields={"mapping": [_("The mapping pairs each column header "
                                                      "with a field name.")]})
     if headers is not None:
         mapping = {h: mapping.get(h, "") for h in headers}
-    problems = check_mapping(mapping)
+    problems = check_mapping(mapping, complete=complete)
     if problems:
         raise ValidationFailed(problems[0], fields={"mapping": problems})
     return mapping
@@ -94,7 +95,7 @@ def import_source_update(*, actor, source: ImportSource, name: str | None = None
                                                       "this name.")]})
         source.name = name
     if mapping is not None:
-        _check_mapping(mapping, headers=list(mapping))
+        _check_mapping(mapping, headers=list(mapping), complete=False)
         source.mapping = {h: f for h, f in mapping.items() if f}
     try:
         source.full_clean()
@@ -207,7 +208,7 @@ def import_run_for_real(*, actor, run: ImportRun) -> ImportRun:
     return real
 
 
-def _stalled(run: ImportRun, now=None) -> bool:
+def is_stalled(run: ImportRun, now=None) -> bool:
     now = now or timezone.now()
     last = run.heartbeat or run.started_at or run.created_at
     return last < now - timedelta(minutes=settings.JISR_IMPORT_STALL_MINUTES)
@@ -220,7 +221,7 @@ def import_run_resume(*, actor, run: ImportRun) -> ImportRun:
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
     if run.status not in (ImportRun.Status.QUEUED, ImportRun.Status.RUNNING,
                           ImportRun.Status.FAILED) or (run.status != ImportRun.Status.FAILED
-                                                       and not _stalled(run)):
+                                                       and not is_stalled(run)):
         raise Conflict(_("This import is not stopped: it goes on by itself."))
     if run.status == ImportRun.Status.FAILED:
         run.status = ImportRun.Status.QUEUED
@@ -244,7 +245,7 @@ def resume_stalled() -> list[int]:
     ids = []
     for run in ImportRun.objects.filter(status__in=(ImportRun.Status.QUEUED,
                                                     ImportRun.Status.RUNNING)):
-        if _stalled(run):
+        if is_stalled(run):
             with transaction.atomic():
                 ImportRun.objects.filter(pk=run.pk).update(heartbeat=timezone.now())
                 _enqueue(run)
@@ -259,7 +260,7 @@ def _claim(run_id: int, *, take_over: bool) -> ImportRun | None:
             "source__centre__commune__province", "started_by").get(pk=run_id)
         if run.status in (ImportRun.Status.DONE, ImportRun.Status.MAPPING):
             return None
-        if run.status == ImportRun.Status.RUNNING and not (take_over or _stalled(run)):
+        if run.status == ImportRun.Status.RUNNING and not (take_over or is_stalled(run)):
             return None
         run.status = ImportRun.Status.RUNNING
         run.error = ""

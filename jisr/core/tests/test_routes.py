@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from rest_framework.authtoken.models import Token
 
 from jisr.core.routes import PROTECTED, PUBLIC, ROUTES
+from jisr.imports.tests.factories import import_world
 from jisr.testing.personas import CANARIES, MAY_SEE, PERSONAS
 
 # Sample values per URL parameter name: a function of the test world giving values inside
@@ -38,6 +39,8 @@ SAMPLES = {
     "person_id": lambda w: [w.persons["marrakech"].pk, w.persons["oujda"].pk, 999999],
     "household_id": lambda w: [w.households["marrakech"].pk, w.households["oujda"].pk],
     "consent_id": lambda w: [w.consents["marrakech"].pk, w.consents["oujda"].pk],
+    "run_id": lambda w: [*import_world(w)["runs"], 999999],
+    "source_id": lambda w: [*import_world(w)["sources"], 999999],
 }
 _PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
