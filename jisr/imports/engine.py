@@ -24,7 +24,6 @@ from itertools import islice
 from types import SimpleNamespace
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from jisr.core import audit
@@ -41,7 +40,15 @@ from jisr.imports.models import (
 )
 from jisr.imports.parse import NAME_FIELDS, CommuneIndex, Draft, Problem, RowParser
 from jisr.imports.reader import UNREADABLE, FileInfo, Opener, count_rows, iter_rows
-from jisr.matching import DATELESS, MATCH, REVIEW, Record, normalise_record, score_pair
+from jisr.matching import (
+    DATELESS,
+    MATCH,
+    REVIEW,
+    Record,
+    block_limit,
+    normalise_record,
+    score_pair,
+)
 from jisr.registry import identifiers
 from jisr.registry.duplicates import _keys as registry_match_keys
 from jisr.registry.duplicates import person_to_match_record
@@ -335,16 +342,32 @@ class Importer:
             outcome=ImportedRow.Outcome.CREATED).values_list("person_id", "row"))
 
     def _registered_records(self, ids: set[int]) -> dict[int, Record]:
+        """The normalised records of registered persons, read as plain values (three
+        queries, no model instances) and shaped by the registry's own
+        ``person_to_match_record``."""
         missing = [pk for pk in ids if pk not in self.records]
-        if missing:
-            persons = Person.objects.filter(pk__in=missing).select_related(
-                "commune").prefetch_related(
-                Prefetch("documents", queryset=IdentityDocument.objects.order_by("kind", "pk")),
-                Prefetch("phones", queryset=Phone.objects.order_by("pk")))
-            for person in persons:
-                self.records[person.pk] = normalise_record(person_to_match_record(person))
-            while len(self.records) > _CACHE:
-                self.records.popitem(last=False)
+        for i in range(0, len(missing), 5000):
+            batch = missing[i:i + 5000]
+            documents, phones = defaultdict(list), defaultdict(list)
+            for pid, kind, number in IdentityDocument.objects.filter(
+                    person_id__in=batch).order_by("kind", "pk").values_list(
+                    "person_id", "kind", "number"):
+                documents[pid].append(SimpleNamespace(kind=kind, number=number))
+            for pid, number in Phone.objects.filter(person_id__in=batch).order_by(
+                    "pk").values_list("person_id", "number"):
+                phones[pid].append(SimpleNamespace(number=number))
+            for values in Person.objects.filter(pk__in=batch).values(
+                    "pk", *NAME_FIELDS, "sex", "birth_date", "birth_year", "address",
+                    "commune_id", "commune__code"):
+                pid = values.pop("pk")
+                docs, tels = documents.get(pid, []), phones.get(pid, [])
+                shim = SimpleNamespace(
+                    **values, commune=SimpleNamespace(code=values.pop("commune__code")),
+                    documents=SimpleNamespace(all=lambda docs=docs: docs),
+                    phones=SimpleNamespace(all=lambda tels=tels: tels))
+                self.records[pid] = normalise_record(person_to_match_record(shim))
+        while len(self.records) > _CACHE:
+            self.records.popitem(last=False)
         return {pk: self.records[pk] for pk in ids if pk in self.records}
 
     def _compare(self, rows: list[Row]) -> None:
@@ -353,7 +376,10 @@ class Importer:
         todo = [r for r in rows if r.outcome == ImportedRow.Outcome.CREATED and r.keys]
         requests = set().union(*(_requests(r) for r in todo)) if todo else set()
         registry = lookup.registry_members(requests)
-        staged = lookup.staged_members(self.run.pk, requests) if self.run.dry_run else {}
+        staged = lookup.staged_members(self.run.pk, requests) if self.run.dry_run else \
+            lookup.registry_members(set())
+        # A key too common in the registry (or in the file) pairs no one, as at reception.
+        oversized = {key for key, _u in registry.oversized | staged.oversized}
         candidate_ids = {pid for ids in registry.values() for pid in ids}
         records = self._registered_records(candidate_ids)
         ours = self._rows_of_this_run(candidate_ids)
@@ -369,7 +395,12 @@ class Importer:
             earlier_rows = {n for r in reqs for n in staged.get(r, ())}
             earlier_here: dict[int, Row] = {}
             for key, undated in reqs:
-                for other in in_chunk.get(key, ()):
+                others = in_chunk.get(key, ())
+                if not others or key in oversized or len(others) + len(
+                        registry.get((key, undated), ())) + len(
+                        staged.get((key, undated), ())) > block_limit(key):
+                    continue
+                for other in others:
                     if not undated or not other.dated:
                         earlier_here[other.draft.row] = other
             best_match, reviews = None, []

@@ -24,19 +24,30 @@ Request = tuple[str, bool]
 _BATCH = 500  # SQLite's parameter limit is far, but a long IN list plans badly anywhere
 
 
-def _bounded(found: dict[Request, list[int]], requests) -> dict[Request, list[int]]:
-    return {r: ids for r, ids in found.items() if len(ids) <= block_limit(r[0])
-            and r in requests}
+class Members(dict):
+    """Request → ids of the keys within their limit; ``oversized`` the others."""
+
+    oversized: set
 
 
-def registry_members(requests: set[Request]) -> dict[Request, list[int]]:
+def _bounded(found: dict[Request, list[int]], requests) -> Members:
+    members = Members({r: ids for r, ids in found.items() if len(ids) <= block_limit(r[0])
+                       and r in requests})
+    members.oversized = {r for r, ids in found.items() if len(ids) > block_limit(r[0])}
+    return members
+
+
+def registry_members(requests: set[Request]) -> Members:
     """Person ids sharing each requested key (keys over their limit left out)."""
     if not requests:
-        return {}
+        return _bounded({}, requests)
     if connection.vendor == "postgresql":
         return _postgres(requests, table=PersonMatchKey._meta.db_table, column="person_id",
-                         undated_sql=(f"JOIN {Person._meta.db_table} p ON p.id = t.person_id "
-                                      "WHERE t.key = q.key AND p.birth_date IS NULL"),
+                         # A scalar subquery, not a join: the planner would otherwise
+                         # scan the persons without a birth date once per key.
+                         undated_sql=(f"WHERE t.key = q.key AND (SELECT p.birth_date FROM "  # noqa: S608
+                                      f"{Person._meta.db_table} p WHERE p.id = t.person_id) "
+                                      "IS NULL"),
                          where="t.key = q.key", params=[])
     found: dict[Request, list[int]] = defaultdict(list)
     for undated in (False, True):
@@ -50,12 +61,12 @@ def registry_members(requests: set[Request]) -> dict[Request, list[int]]:
     return _bounded(found, requests)
 
 
-def staged_members(run_id: int, requests: set[Request]) -> dict[Request, list[int]]:
+def staged_members(run_id: int, requests: set[Request]) -> Members:
     """Row numbers of a dry run's earlier rows sharing each requested key."""
     from jisr.imports.models import StagedKey
 
     if not requests:
-        return {}
+        return _bounded({}, requests)
     if connection.vendor == "postgresql":
         return _postgres(requests, table=StagedKey._meta.db_table, column='"row_number"',
                          undated_sql="WHERE t.run_id = %s AND t.key = q.key AND t.undated",
@@ -73,7 +84,7 @@ def staged_members(run_id: int, requests: set[Request]) -> dict[Request, list[in
 
 
 def _postgres(requests: set[Request], *, table: str, column: str, undated_sql: str,
-              where: str, params: list) -> dict[Request, list[int]]:
+              where: str, params: list) -> Members:
     found: dict[Request, list[int]] = {}
     for undated in (False, True):
         keys = sorted(k for k, u in requests if u == undated)
@@ -88,6 +99,10 @@ def _postgres(requests: set[Request], *, table: str, column: str, undated_sql: s
             f"LIMIT q.lim) m")
         members: dict[str, list[int]] = defaultdict(list)
         with connection.cursor() as cursor:
+            # Thousands of tiny index lookups look costly to the planner, which would spend
+            # longer compiling them (JIT) than running them.
+            if not connection.get_autocommit():
+                cursor.execute("SET LOCAL jit = off")
             cursor.execute(sql, [keys, limits, *params])
             for key, member in cursor.fetchall():
                 members[key].append(member)
