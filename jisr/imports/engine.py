@@ -29,7 +29,7 @@ from django.utils import timezone
 from jisr.core import audit
 from jisr.core.exceptions import Conflict
 from jisr.core.models import AuditEntry
-from jisr.imports import lookup
+from jisr.imports import bulk, lookup
 from jisr.imports.models import (
     ImportedHousehold,
     ImportedRow,
@@ -73,9 +73,10 @@ class Row:
     """A valid row on its way: its draft, normalised record, keys and fate."""
 
     draft: Draft
-    record: Record
-    keys: set
-    dated: bool
+    record: Record | None = None
+    keys: frozenset = frozenset()
+    dated: bool = False
+    requests: frozenset = frozenset()  # (key, undated_only) asked of the indexes
     outcome: str = ImportedRow.Outcome.CREATED
     # The person the row is: the one created, the registered one it matched, or (for a
     # duplicate within the file) the one created from the earlier row.
@@ -170,6 +171,7 @@ class Importer:
                 # Another process resumed the same run: leave it the work.
                 raise Conflict()
             rows = self._skip_known(rows, counts)
+            self._normalise(rows)
             rows = self._check_households(rows, issues, counts)
             rows = self._check_national_ids(rows)
             self._compare(rows)
@@ -186,7 +188,7 @@ class Importer:
                         ImportedRow.Outcome.DUPLICATE: "duplicates_in_file"}[row.outcome]] += 1
                 if row.issue is not None and row.issue.code.startswith("possible_"):
                     counts["possible_duplicates"] += 1
-            ImportIssue.objects.bulk_create(issues, batch_size=1000)
+            bulk.insert_objects(ImportIssue, issues)
             for name, value in counts.items():
                 setattr(run, name, getattr(run, name) + value)
             run.cursor = expected + len(chunk)
@@ -223,10 +225,19 @@ class Importer:
                 issues.extend(self._issue(number, p) for p in problems)
                 counts["invalid"] += 1
                 continue
-            record = normalise_record(_match_raw(draft, draft.commune_code))
-            rows.append(Row(draft=draft, record=record, keys=registry_match_keys(record),
-                            dated=_dated(record)))
+            rows.append(Row(draft=draft))
         return rows
+
+    @staticmethod
+    def _normalise(rows: list[Row]) -> None:
+        """The matching engine's record and keys of the rows still to judge (after the
+        rows already imported are set aside: a second import of a file costs little)."""
+        for row in rows:
+            if row.outcome == ImportedRow.Outcome.CREATED:
+                row.record = normalise_record(_match_raw(row.draft, row.draft.commune_code))
+                row.keys = registry_match_keys(row.record)
+                row.dated = _dated(row.record)
+                row.requests = frozenset(_requests(row))
 
     def _skip_known(self, rows: list[Row], counts) -> list[Row]:
         """Rows imported before (silently counted) and rows identical to an earlier row
@@ -374,7 +385,7 @@ class Importer:
         """Judge every row still to create against its candidates: persons of the registry,
         earlier rows of this file (in earlier chunks, and in this one)."""
         todo = [r for r in rows if r.outcome == ImportedRow.Outcome.CREATED and r.keys]
-        requests = set().union(*(_requests(r) for r in todo)) if todo else set()
+        requests = set().union(*(r.requests for r in todo)) if todo else set()
         registry = lookup.registry_members(requests)
         staged = lookup.staged_members(self.run.pk, requests) if self.run.dry_run else \
             lookup.registry_members(set())
@@ -390,7 +401,7 @@ class Importer:
         # Rows of this chunk, in order: each is compared with the ones before it.
         in_chunk: dict[str, list[Row]] = defaultdict(list)
         for row in todo:
-            reqs = _requests(row)
+            reqs = row.requests
             persons = {pid for r in reqs for pid in registry.get(r, ())}
             earlier_rows = {n for r in reqs for n in staged.get(r, ())}
             earlier_here: dict[int, Row] = {}
@@ -477,13 +488,11 @@ class Importer:
             staged.append(StagedRow(run=self.run, row_number=d.row, fingerprint=d.fingerprint,
                                     record=_match_raw(d, d.commune_code),
                                     household=d.household, head=d.relationship == _HEAD))
-            undated = not row.dated
-            keys.extend(StagedKey(run=self.run, key=k, row_number=d.row, undated=undated)
-                        for k in row.keys)
-            keys.extend(StagedKey(run=self.run, key=f"nid:{k}:{n}", row_number=d.row)
-                        for k, n in d.national_ids())
-        StagedRow.objects.bulk_create(staged, batch_size=1000)
-        StagedKey.objects.bulk_create(keys, batch_size=5000)
+            run_id, undated = self.run.pk, not row.dated
+            keys.extend((run_id, k, d.row, undated) for k in row.keys)
+            keys.extend((run_id, f"nid:{k}:{n}", d.row, False) for k, n in d.national_ids())
+        bulk.insert_objects(StagedRow, staged)
+        bulk.insert_values(StagedKey, ("run_id", "key", "row_number", "undated"), keys)
 
     def _write(self, rows: list[Row], counts) -> None:
         run, centre, actor = self.run, self.centre, self.run.started_by_id
@@ -499,7 +508,13 @@ class Importer:
                             name_key=identifiers.name_key(*(d.names[f] for f in NAME_FIELDS)))
             row.person = person
             persons.append(person)
-        Person.objects.bulk_create(persons, batch_size=1000)
+        if bulk.postgres():  # ids from the sequence, then one COPY
+            for person, pk in zip(persons, bulk.reserve_ids(Person, len(persons)),
+                                  strict=True):
+                person.pk = pk
+            bulk.insert_objects(Person, persons)
+        else:
+            Person.objects.bulk_create(persons, batch_size=1000)
         documents, phones, follows, keys = [], [], [], []
         for row in new:
             d, pid = row.draft, row.person.pk
@@ -510,21 +525,21 @@ class Importer:
                                               recorded_by_id=actor)
                              for k, n, c in d.documents)
             phones.extend(Phone(person_id=pid, number=p) for p in d.phones)
-            follows.append(PersonFollow(person_id=pid, centre=centre, since=self.today))
-            keys.extend(PersonMatchKey(person_id=pid, key=k) for k in sorted(row.keys))
-        IdentityDocument.objects.bulk_create(documents, batch_size=2000)
-        Phone.objects.bulk_create(phones, batch_size=2000)
-        PersonFollow.objects.bulk_create(follows, batch_size=2000)
-        PersonMatchKey.objects.bulk_create(keys, batch_size=5000)
+            follows.append((pid, centre.pk, self.today, None))
+            keys.extend((pid, k) for k in sorted(row.keys))
+        bulk.insert_objects(IdentityDocument, documents)
+        bulk.insert_objects(Phone, phones)
+        bulk.insert_values(PersonFollow, ("person_id", "centre_id", "since", "until"), follows)
+        bulk.insert_values(PersonMatchKey, ("person_id", "key"), keys)
         self._write_households(new, counts)
         created = {r.draft.row: r.person_id for r in new}
         for row in rows:  # a duplicate of a row of this chunk is the person just created
             if row.outcome == ImportedRow.Outcome.DUPLICATE and row.person_id is None:
                 row.person_id = row.link_id = created.get(row.other_row)
-        imported = [ImportedRow(source=self.source, fingerprint=r.draft.fingerprint, run=run,
-                                row=r.draft.row, outcome=r.outcome, person_id=r.person_id)
-                    for r in rows if r.issue is None or r.issue.code != "identical_row"]
-        ImportedRow.objects.bulk_create(imported, batch_size=2000)
+        bulk.insert_values(
+            ImportedRow, ("source_id", "fingerprint", "run_id", "row", "outcome", "person_id"),
+            [(self.source.pk, r.draft.fingerprint, run.pk, r.draft.row, r.outcome, r.person_id)
+             for r in rows if r.issue is None or r.issue.code != "identical_row"])
 
     def _write_households(self, new: list[Row], counts) -> None:
         keys = {r.draft.household for r in new if r.draft.household}
