@@ -139,6 +139,9 @@ def build_world() -> World:
                   centre_oujda, partner_mar, partner_or, users)
     _add_offerings(world)
     _add_persons(world, c_mar, c_oujda)
+    from jisr.testing.import_factories import import_world
+
+    import_world(world)
     return world
 
 

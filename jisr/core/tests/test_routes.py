@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from rest_framework.authtoken.models import Token
 
 from jisr.core.routes import PROTECTED, PUBLIC, ROUTES
-from jisr.imports.tests.factories import import_world
+from jisr.testing.import_factories import import_world
 from jisr.testing.personas import CANARIES, MAY_SEE, PERSONAS
 
 # Sample values per URL parameter name: a function of the test world giving values inside

@@ -20,6 +20,7 @@ from jisr.registry.models import Person, PersonFollow, PersonMatchKey
 
 ROOT = Path(__file__).resolve().parents[3]
 ROWS = 1200
+SOURCE = "Association Annour"
 _SYLLABLES = ("ba", "ki", "lo", "mu", "ra", "ti", "zo", "fe", "du", "sa", "ne", "go")
 _FIRST = ("Amina", "Youssef", "Khadija", "Omar", "Salma", "Hamid", "Nadia", "Rachid")
 
@@ -46,7 +47,7 @@ def _database_url() -> str:
 
 def _command(path: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "jisr.cli", "import", str(path), "--centre",
-            "JIS-07.351.01.0", "--source", "Association Annour", "--chunk-size", "40", *extra]
+            "JIS-07.351.01.0", "--source", SOURCE, "--chunk-size", "40", *extra]
 
 
 def _env() -> dict:
@@ -56,7 +57,8 @@ def _env() -> dict:
 
 def _cursor() -> int:
     connection.close()  # a fresh snapshot of what the other process committed
-    return ImportRun.objects.values_list("cursor", flat=True).first() or 0
+    return ImportRun.objects.filter(source__name=SOURCE).values_list(
+        "cursor", flat=True).first() or 0
 
 
 @pytest.mark.django_db(transaction=True)
@@ -77,7 +79,7 @@ def test_an_import_killed_mid_file_resumes_to_exactly_one_person_per_row(tmp_pat
         time.sleep(0.1)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
-    run = ImportRun.objects.get()
+    run = ImportRun.objects.get(source__name=SOURCE)
     assert run.status == ImportRun.Status.RUNNING
     assert 200 <= run.cursor < ROWS and run.cursor % 40 == 0
     assert Person.objects.count() - before == run.created == run.cursor
@@ -91,7 +93,7 @@ def test_an_import_killed_mid_file_resumes_to_exactly_one_person_per_row(tmp_pat
     run.refresh_from_db()
     assert run.status == ImportRun.Status.DONE and run.cursor == ROWS
     assert run.created == ROWS and run.invalid == 0, list(ImportIssue.objects.filter(
-        severity="error").values_list("row", "code")[:5])
+        run=run, severity="error").values_list("row", "code")[:5])
     created = Person.objects.exclude(pk__lt=0).count() - before
     assert created == ROWS
     assert ImportedRow.objects.count() == ROWS
