@@ -234,3 +234,31 @@ def test_the_api_gives_others_nothing(world, api, persona):
         response = api(persona, "get", url)
         assert response.status_code in (403, 404), (persona, url)
         assert CANARY_PERSON_MARRAKECH not in response.content.decode()
+
+
+def test_the_report_page_and_endpoint_cost_the_same_queries_for_more_lines(world, client_for,
+                                                                          api):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jisr.imports.models import ImportIssue
+
+    run = ImportRun.objects.get(pk=import_world(world)["runs"][0])
+    client = client_for("khadija")
+    url = reverse("imports:run_detail", args=[run.pk])
+    api_url = f"/api/v1/imports/runs/{run.pk}/issues/"
+
+    def queries():
+        with CaptureQueriesContext(connection) as page:
+            assert client.get(url).status_code == 200
+        with CaptureQueriesContext(connection) as endpoint:
+            assert api("khadija", "get", api_url).status_code == 200
+        return len(page), len(endpoint)
+
+    queries()  # the first call creates the API token
+    few = queries()
+    ImportIssue.objects.bulk_create(
+        ImportIssue(run=run, row=10 + i, severity="info", code="matched",
+                    person=world.persons["marrakech"] if i % 2 else world.persons["oujda"])
+        for i in range(30))
+    assert queries() == few
