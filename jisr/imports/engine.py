@@ -129,6 +129,7 @@ class Importer:
                                 communes=CommuneIndex(province_id=commune.province_id,
                                                       region_id=commune.province.region_id))
         self.records: OrderedDict[int, Record] = OrderedDict()
+        self.oversized: set = set()
         self.today = timezone.localdate()
 
     # --- the loop ----------------------------------------------------------------------
@@ -386,11 +387,15 @@ class Importer:
         earlier rows of this file (in earlier chunks, and in this one)."""
         todo = [r for r in rows if r.outcome == ImportedRow.Outcome.CREATED and r.keys]
         requests = set().union(*(r.requests for r in todo)) if todo else set()
+        # A key shared by too many persons stays so while the registry grows: not asked
+        # again (in a national registry "f:mhmd" would otherwise be fetched every chunk).
+        requests -= self.oversized
         registry = lookup.registry_members(requests)
         staged = lookup.staged_members(self.run.pk, requests) if self.run.dry_run else \
             lookup.registry_members(set())
         # A key too common in the registry (or in the file) pairs no one, as at reception.
-        oversized = {key for key, _u in registry.oversized | staged.oversized}
+        self.oversized |= registry.oversized | staged.oversized
+        oversized = {key for key, _u in self.oversized}
         candidate_ids = {pid for ids in registry.values() for pid in ids}
         records = self._registered_records(candidate_ids)
         ours = self._rows_of_this_run(candidate_ids)
