@@ -8,6 +8,7 @@ import csv
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import time
@@ -152,8 +153,12 @@ def main() -> None:
     if args.chunk_size:
         command += ["--chunk-size", args.chunk_size]
     started = time.perf_counter()
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     jisr(env, *command)
     import_seconds = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    import_cpu = (cpu_after.ru_utime + cpu_after.ru_stime
+                  - cpu_before.ru_utime - cpu_before.ru_stime)
     first = counts(args.url)
     print(f"jisr import: {import_seconds:.1f} s, {args.rows / import_seconds:,.0f} rows/s, "
           f"{import_seconds / copy_seconds:.1f}x COPY", flush=True)
@@ -171,6 +176,8 @@ def main() -> None:
         "import_seconds": round(import_seconds, 1),
         "import_rows_per_second": round(args.rows / import_seconds),
         "ratio_to_copy": round(import_seconds / copy_seconds, 1),
+        # CPU of the jisr process alone (PostgreSQL's own work is not in it)
+        "import_process_cpu_seconds": round(import_cpu, 1),
         "same_file_again_seconds": again_seconds,
         "after_first_import": first, "after_second_import": second,
         "machine": machine(), "load_average_before": [round(x, 2) for x in load_before],
