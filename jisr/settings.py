@@ -57,6 +57,12 @@ JISR_FIELD_KEYS = check_keys(parse_keys(
     env_str("JISR_FIELD_KEYS", required=not DEMO) or _demo_field_keys()))
 # How long an emergency access ("break the glass") to another centre's person lasts.
 JISR_BREAK_GLASS_HOURS = env_int("JISR_BREAK_GLASS_HOURS", 24, minimum=1)
+# Bulk imports (docs/imports.md): the largest file accepted through the UI or the API (the
+# `jisr import` command reads files of any size), the rows committed together, and how long
+# a run may go without progress before the workers consider it killed and resume it.
+JISR_IMPORT_MAX_MB = env_int("JISR_IMPORT_MAX_MB", 50, minimum=1)
+JISR_IMPORT_CHUNK_ROWS = env_int("JISR_IMPORT_CHUNK_ROWS", 1000, minimum=1)
+JISR_IMPORT_STALL_MINUTES = env_int("JISR_IMPORT_STALL_MINUTES", 10, minimum=1)
 ALLOWED_HOSTS = env_list("JISR_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("JISR_CSRF_TRUSTED_ORIGINS", [])
 
@@ -68,6 +74,7 @@ INSTALLED_APPS = [
     "jisr.registry",
     "jisr.cases",
     "jisr.notifications",
+    "jisr.imports",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -5,6 +5,7 @@ from jisr.accounts import api as accounts_api
 from jisr.cases import api as cases_api
 from jisr.cases import api_builder
 from jisr.core import api_views as core_api
+from jisr.imports import api as imports_api
 from jisr.network import api as network_api
 from jisr.network.urls import directory_patterns, staff_patterns
 from jisr.notifications import api as notifications_api
@@ -173,6 +174,13 @@ api_v1 = [
          api_builder.RuleCreateView.as_view(), name="questionnaire_rules"),
     path("questionnaires/rules/<int:rule_id>/", api_builder.RuleView.as_view(),
          name="questionnaire_rule"),
+    # bulk imports of persons and households (centre managers, their centre)
+    path("imports/sources/", imports_api.SourceListView.as_view(), name="import_sources"),
+    path("imports/runs/", imports_api.RunListView.as_view(), name="import_runs"),
+    path("imports/runs/<int:run_id>/", imports_api.RunDetailView.as_view(),
+         name="import_run_detail"),
+    path("imports/runs/<int:run_id>/issues/", imports_api.RunIssuesView.as_view(),
+         name="import_run_issues"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -186,6 +194,7 @@ urlpatterns = [
     path("registry/", include("jisr.registry.urls")),
     path("cases/", include("jisr.cases.urls")),
     path("notifications/", include("jisr.notifications.urls")),
+    path("imports/", include("jisr.imports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api"))),
 ]

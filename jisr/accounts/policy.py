@@ -96,6 +96,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
                                         Role.ADMINISTRATOR}),
     # The questionnaire builder: sections, questions, conditions, scoring, publishing.
     "cases.manage_questionnaires": frozenset({Role.ADMINISTRATOR}),
+    # Importing persons and households from a spreadsheet for one's centre: its import
+    # sources, runs and reports (docs/imports.md).
+    "imports.import_persons": frozenset({Role.CENTRE_MANAGER}),
 }
 
 

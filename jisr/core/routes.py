@@ -95,6 +95,16 @@ ROUTES: dict[str, str] = {
     "notifications:inbox": PROTECTED,
     "notifications:read": PROTECTED,
     "notifications:read_all": PROTECTED,
+    # bulk imports (staff; imports.selectors scopes every page to the manager's centre)
+    "imports:index": PROTECTED,
+    "imports:start": PROTECTED,
+    "imports:run_detail": PROTECTED,
+    "imports:mapping": PROTECTED,
+    "imports:run_progress": PROTECTED,
+    "imports:run_report": PROTECTED,
+    "imports:run_for_real": PROTECTED,
+    "imports:run_resume": PROTECTED,
+    "imports:source_edit": PROTECTED,
     # API
     "api:auth_token": PUBLIC,
     "api:schema": PUBLIC,
@@ -187,4 +197,8 @@ ROUTES: dict[str, str] = {
     "api:questionnaire_option": PROTECTED,
     "api:questionnaire_rules": PROTECTED,
     "api:questionnaire_rule": PROTECTED,
+    "api:import_sources": PROTECTED,
+    "api:import_runs": PROTECTED,
+    "api:import_run_detail": PROTECTED,
+    "api:import_run_issues": PROTECTED,
 }

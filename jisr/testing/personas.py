@@ -159,6 +159,9 @@ def build_world() -> World:
     from jisr.testing.notifications import add_notifications
 
     add_notifications(world)
+    from jisr.testing.import_factories import import_world
+
+    import_world(world)
     return world
 
 

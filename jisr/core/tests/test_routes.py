@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from rest_framework.authtoken.models import Token
 
 from jisr.core.routes import PROTECTED, PUBLIC, ROUTES
+from jisr.testing.import_factories import import_world
 from jisr.testing.personas import CANARIES, MAY_SEE, PERSONAS
 
 # Sample values per URL parameter name: a function of the test world giving values inside
@@ -60,6 +61,8 @@ SAMPLES = {
         kind="choice").first().options.first().pk, 999999],
     "rule_id": lambda w: [_published_version().questions.filter(
         kind="choice").first().rules.first().pk, 999999],
+    "run_id": lambda w: [*import_world(w)["runs"], 999999],
+    "source_id": lambda w: [*import_world(w)["sources"], 999999],
 }
 
 
