@@ -12,10 +12,14 @@ from collections.abc import Callable
 def steps() -> list[tuple[str, Callable[..., dict]]]:
     from jisr.accounts import demo as accounts_demo
     from jisr.network import demo as network_demo
+    from jisr.registry import demo as registry_demo
     from jisr.territory.services import territories_load
 
     return [
         ("territories", lambda **o: {k: c for k, (c, _u) in territories_load().items()}),
         ("network", lambda **o: network_demo.build()),
         ("staff", lambda **o: accounts_demo.build()),
+        ("persons", lambda **o: registry_demo.build(
+            persons=o.get("persons", registry_demo.DEFAULT_PERSONS),
+            progress=o.get("progress"))),
     ]
