@@ -2,6 +2,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import translation
+from rest_framework.authtoken.models import Token
 
 from jisr.testing.browser import browser_page, chromium, live_url  # noqa: F401 (fixtures)
 from jisr.testing.personas import build_world, login
@@ -48,3 +49,28 @@ def pytest_sessionstart(session):
     from jisr.core.i18n import compile_catalogues
 
     compile_catalogues()
+
+
+@pytest.fixture
+def api(world, client):
+    """api("khadija", "fr") -> a caller of the REST API with that persona's token."""
+    def make(name, language="en"):
+        token, _ = Token.objects.get_or_create(user=world.users[name])
+        headers = {"HTTP_AUTHORIZATION": f"Token {token.key}",
+                   "HTTP_ACCEPT_LANGUAGE": language}
+
+        class Caller:
+            def get(self, url, data=None):
+                return client.get(url, data or {}, **headers)
+
+            def post(self, url, data=None):
+                return client.post(url, data or {}, content_type="application/json", **headers)
+
+            def patch(self, url, data=None):
+                return client.patch(url, data or {}, content_type="application/json",
+                                    **headers)
+
+        return Caller()
+
+    del client.cookies["jisr_language"]
+    return make

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "jisr.territory",
     "jisr.network",
     "jisr.registry",
+    "jisr.cases",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

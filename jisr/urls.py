@@ -2,10 +2,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from jisr.accounts import api as accounts_api
+from jisr.cases import api as cases_api
 from jisr.core import api_views as core_api
 from jisr.network import api as network_api
 from jisr.network.urls import directory_patterns, staff_patterns
 from jisr.registry import api as registry_api
+from jisr.registry import api_review as review_api
 from jisr.territory import api as territory_api
 
 api_v1 = [
@@ -89,6 +91,52 @@ api_v1 = [
          name="household_detail"),
     path("households/<int:household_id>/members/", registry_api.HouseholdMemberView.as_view(),
          name="household_members"),
+    # duplicate review and merges
+    path("duplicate-scans/", review_api.ScanListView.as_view(), name="duplicate_scans"),
+    path("duplicate-scans/<int:scan_id>/", review_api.ScanDetailView.as_view(),
+         name="duplicate_scan_detail"),
+    path("duplicate-pairs/", review_api.PairListView.as_view(), name="duplicate_pairs"),
+    path("duplicate-pairs/<int:pair_id>/", review_api.PairDetailView.as_view(),
+         name="duplicate_pair_detail"),
+    path("duplicate-pairs/<int:pair_id>/decision/", review_api.PairDecisionView.as_view(),
+         name="duplicate_pair_decision"),
+    path("merges/", review_api.MergeListView.as_view(), name="merges"),
+    path("merges/<int:merge_id>/", review_api.MergeDetailView.as_view(), name="merge_detail"),
+    path("merges/<int:merge_id>/undo/", review_api.MergeUndoView.as_view(), name="merge_undo"),
+    # cases (scoped by cases_for / transfers_for)
+    path("cases/", cases_api.CaseListView.as_view(), name="cases"),
+    path("cases/<int:case_id>/", cases_api.CaseDetailView.as_view(), name="case_detail"),
+    path("cases/<int:case_id>/stage/", cases_api.CaseTransitionView.as_view(),
+         name="case_transition"),
+    path("cases/<int:case_id>/close/", cases_api.CaseCloseView.as_view(), name="case_close"),
+    path("cases/<int:case_id>/reopen/", cases_api.CaseReopenView.as_view(),
+         name="case_reopen"),
+    path("cases/<int:case_id>/assign/", cases_api.CaseAssignView.as_view(),
+         name="case_assign"),
+    path("cases/<int:case_id>/restrict/", cases_api.CaseRestrictView.as_view(),
+         name="case_restrict"),
+    path("cases/<int:case_id>/appointments/", cases_api.CaseAppointmentView.as_view(),
+         name="case_appointments"),
+    path("cases/<int:case_id>/transfers/", cases_api.CaseTransferView.as_view(),
+         name="case_transfers"),
+    path("cases/<int:case_id>/listening/", cases_api.ListeningView.as_view(),
+         name="case_listening"),
+    path("cases/<int:case_id>/listening/complete/",
+         cases_api.ListeningCompleteView.as_view(), name="case_listening_complete"),
+    path("appointments/", cases_api.AppointmentListView.as_view(), name="appointments"),
+    path("appointments/free-slots/", cases_api.FreeSlotsView.as_view(),
+         name="appointment_slots"),
+    path("appointments/<int:appointment_id>/cancel/",
+         cases_api.AppointmentCancelView.as_view(), name="appointment_cancel"),
+    path("transfers/", cases_api.TransferListView.as_view(), name="transfers"),
+    path("transfers/<int:transfer_id>/accept/", cases_api.TransferAcceptView.as_view(),
+         name="transfer_accept"),
+    path("transfers/<int:transfer_id>/decline/", cases_api.TransferDeclineView.as_view(),
+         name="transfer_decline"),
+    path("transfers/<int:transfer_id>/cancel/", cases_api.TransferCancelView.as_view(),
+         name="transfer_cancel"),
+    path("questionnaires/versions/<int:version_id>/", cases_api.VersionDetailView.as_view(),
+         name="questionnaire_version"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -100,6 +148,7 @@ urlpatterns = [
     path("directory/", include(directory_patterns)),
     path("network/", include(staff_patterns)),
     path("registry/", include("jisr.registry.urls")),
+    path("cases/", include("jisr.cases.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api"))),
 ]

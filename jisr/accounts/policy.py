@@ -62,6 +62,39 @@ PERMISSIONS: dict[str, frozenset[str]] = {
                                            Role.EMERGENCY_AGENT}),
     # Reading health, disability and protection details (each reading audited).
     "registry.view_sensitive": frozenset({Role.SOCIAL_WORKER, Role.CENTRE_MANAGER}),
+    # Starting a batch duplicate detection over the registry (it reveals only counts).
+    "registry.detect_duplicates": frozenset({Role.CENTRE_MANAGER, *COORDINATOR_ROLES,
+                                             Role.ADMINISTRATOR}),
+    # The review queue: pairs of possible duplicates of which one's scope holds at least
+    # one person; deciding "same person" or "different persons".
+    "registry.review_duplicates": frozenset({Role.SOCIAL_WORKER, Role.CENTRE_MANAGER,
+                                             *COORDINATOR_ROLES}),
+    # Merging two records of one person (field by field) and undoing a merge.
+    "registry.merge_persons": frozenset({Role.CENTRE_MANAGER, *COORDINATOR_ROLES}),
+    # Cases of one's centre (cases_for); content is local, coordinators see aggregates only.
+    "cases.view": CENTRE_ROLES,
+    # Reception: opening a case (with consent and the listening appointment).
+    "cases.open": CENTRE_ROLES,
+    # Booking and cancelling appointments in the centre's calendar.
+    "cases.book": CENTRE_ROLES,
+    # Moving a case through its stages, closing and reopening it.
+    "cases.transition": frozenset({Role.SOCIAL_WORKER, Role.CENTRE_MANAGER,
+                                   Role.EMERGENCY_AGENT}),
+    # Filling in the listening interview.
+    "cases.listen": frozenset({Role.SOCIAL_WORKER, Role.CENTRE_MANAGER}),
+    # Giving a case to another worker of the centre, restricting it or lifting it.
+    "cases.assign": frozenset({Role.CENTRE_MANAGER}),
+    # Restricting a case (violence, child protection, health).
+    "cases.restrict": frozenset({Role.SOCIAL_WORKER, Role.CENTRE_MANAGER}),
+    # Restricted cases of one's centre, beyond those assigned to oneself.
+    "cases.view_restricted": frozenset({Role.CENTRE_MANAGER}),
+    # Proposing a transfer to another centre, accepting or declining one.
+    "cases.transfer": frozenset({Role.SOCIAL_WORKER, Role.CENTRE_MANAGER}),
+    # Counts of cases by centre and stage for one's territory (small cells suppressed).
+    "cases.view_aggregates": frozenset({*COORDINATOR_ROLES, Role.NATIONAL_ANALYST,
+                                        Role.ADMINISTRATOR}),
+    # The questionnaire builder: sections, questions, conditions, scoring, publishing.
+    "cases.manage_questionnaires": frozenset({Role.ADMINISTRATOR}),
 }
 
 
@@ -293,7 +326,7 @@ def persons_for(user) -> QuerySet:
 
     from jisr.registry.models import BreakGlassGrant, Person, PersonFollow
 
-    qs = Person.objects.select_related("commune", "registered_at")
+    qs = Person.objects.filter(merged_into=None).select_related("commune", "registered_at")
     if not has_perm(user, "registry.view_persons"):
         return qs.none()
     centres = person_centres_for(user).values("pk")
@@ -301,6 +334,26 @@ def persons_for(user) -> QuerySet:
     granted = BreakGlassGrant.objects.filter(user=user, expires_at__gt=timezone.now()).values(
         "person_id")
     return qs.filter(Q(registered_at__in=centres) | Q(pk__in=followed) | Q(pk__in=granted))
+
+
+def duplicate_pairs_for(user) -> QuerySet:
+    """Possible duplicates a reviewer may see: pairs of which their scope holds at least one
+    person (the other shows as its identity card)."""
+    from jisr.registry.models import DuplicatePair
+
+    if not has_perm(user, "registry.review_duplicates"):
+        return DuplicatePair.objects.none()
+    visible = persons_for(user).values("pk")
+    return DuplicatePair.objects.filter(Q(person_a__in=visible) | Q(person_b__in=visible))
+
+
+def merges_for(user) -> QuerySet:
+    """Merges of records into a person the user may open (to read them or undo them)."""
+    from jisr.registry.models import PersonMerge
+
+    if not has_perm(user, "registry.merge_persons"):
+        return PersonMerge.objects.none()
+    return PersonMerge.objects.filter(survivor__in=persons_for(user).values("pk"))
 
 
 def person_identity_search(user, query) -> QuerySet:
@@ -312,7 +365,8 @@ def person_identity_search(user, query) -> QuerySet:
 
     if not has_perm(user, "registry.search_network") or not query.is_specific:
         return Person.objects.none()
-    return match(Person.objects.select_related("commune"), query, whole_words=True).exclude(
+    return match(Person.objects.filter(merged_into=None).select_related("commune"), query,
+                 whole_words=True).exclude(
         pk__in=persons_for(user).values("pk"))
 
 
@@ -343,3 +397,57 @@ def get_or_404(queryset: QuerySet, **lookup):
         return queryset.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise NotFound()
+
+
+# --- cases ------------------------------------------------------------------------------
+
+def _case_visibility_q(user, prefix: str = "") -> Q:
+    """Restricted cases (violence, child protection, health) only for their assigned worker
+    and the centre's manager, even inside the centre (DESIGN, "Who sees what")."""
+    if has_perm(user, "cases.view_restricted"):
+        return Q()
+    return Q(**{f"{prefix}restricted": False}) | Q(**{f"{prefix}assigned_to": user})
+
+
+def cases_for(user) -> QuerySet:
+    """Cases whose content the user may read: those led by their centre, restricted ones
+    only for the assigned worker and the manager. Coordinators, analysts and administrators
+    read aggregates (``case_counts_for``), partners referrals, so none here; a case of
+    another centre is reached only by a transfer (or, later, a referral that shares it)."""
+    from jisr.cases.models import Case
+
+    qs = Case.objects.select_related("person", "lead_centre", "assigned_to")
+    if not has_perm(user, "cases.view") or user.scope_kind != ScopeKind.CENTRE:
+        return qs.none()
+    return qs.filter(Q(lead_centre_id=user.centre_id) & _case_visibility_q(user))
+
+
+def check_case_perm(user, perm: str, case) -> None:
+    """NotFound unless the user sees the case, then AccessDenied without the permission."""
+    if not cases_for(user).filter(pk=case.pk).exists():
+        raise NotFound()
+    check_perm(user, perm)
+
+
+def transfers_for(user) -> QuerySet:
+    """Transfers out of the user's centre (of cases they see) and into it. An incoming
+    proposal shows the person's name and the reason, not the case content, until accepted;
+    an incoming restricted case is offered to the receiving manager only."""
+    from jisr.cases.models import Transfer
+
+    qs = Transfer.objects.select_related("case__person", "from_centre", "to_centre",
+                                         "proposed_by", "decided_by")
+    if not has_perm(user, "cases.view") or user.scope_kind != ScopeKind.CENTRE:
+        return qs.none()
+    outgoing = Q(from_centre_id=user.centre_id, case__in=cases_for(user).values("pk"))
+    incoming = Q(to_centre_id=user.centre_id)
+    if not has_perm(user, "cases.view_restricted"):
+        incoming &= Q(case__restricted=False)
+    return qs.filter(outgoing | incoming)
+
+
+def case_aggregate_centres_for(user) -> QuerySet:
+    """Centres whose case counts the user may read (coordinators: their territory)."""
+    if not has_perm(user, "cases.view_aggregates"):
+        return centres_for(user).none()
+    return centres_for(user)

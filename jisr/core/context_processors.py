@@ -13,7 +13,11 @@ NAVIGATION = [
     ("accounts.view_team", "accounts:team", _("My team")),
     ("accounts.manage_staff", "accounts:staff_list", _("Staff accounts")),
     ("audit.browse", "core:audit_list", _("Audit trail")),
+    ("cases.open", "cases:reception", _("Reception")),
+    ("cases.view", "cases:list", _("Cases")),
     ("registry.view_persons", "registry:search", _("Persons")),
+    ("registry.review_duplicates", "registry:duplicate_queue", _("Duplicates")),
+    ("cases.manage_questionnaires", "cases:questionnaires", _("Questionnaires")),
     ("network.view_centres", "network:centre_list", _("Centres")),
     ("network.view_partners", "network:partner_list", _("Partners")),
 ]

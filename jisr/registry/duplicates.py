@@ -199,6 +199,12 @@ def reason_text(reason: Reason) -> str:
     return str(text) % reason.params if "%(" in str(text) else str(text)
 
 
+def stored_reason(data: dict) -> Reason:
+    """A reason as a duplicate pair stores it (code, English text, parameters)."""
+    return Reason(code=str(data.get("code", "")), text=str(data.get("text", "")),
+                  params=dict(data.get("params") or {}))
+
+
 def _candidate_ids(record: Record, keys: set[str]) -> set[int]:
     """Persons sharing a usable key with the draft, in one query. Dateless keys pair a
     dated draft only with persons lacking a full date (the engine's rule)."""
@@ -227,7 +233,7 @@ def duplicate_candidates(*, user, draft: dict, limit: int = 10) -> list[Candidat
     ids = _candidate_ids(record, keys)
     if not ids:
         return []
-    persons = list(Person.objects.filter(pk__in=ids).select_related("commune")
+    persons = list(Person.objects.filter(pk__in=ids, merged_into=None).select_related("commune")
                    .prefetch_related("documents", "phones", Prefetch(
                        "follows", queryset=PersonFollow.objects.select_related("centre"))))
     scored = []

@@ -256,3 +256,98 @@ class DuplicateDraftForm(forms.Form):
         """The fields read so far; an unreadable one (a half-typed date) is left out."""
         self.is_valid()
         return dict(self.cleaned_data)
+
+
+# --- duplicate review and merge ----------------------------------------------------------
+
+class PairDecisionForm(forms.Form):
+    note = forms.CharField(label=_("Note (optional)"), max_length=2000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+_CHOICE_LABELS = {
+    "sex": _("Sex"), "birth": _("Date of birth"), "commune": _("Commune"),
+    "address": _("Address"), "languages": _("Languages"),
+    "vulnerabilities": _("Vulnerability"),
+}
+
+
+def choice_label(choice: str):
+    return _CHOICE_LABELS.get(choice) or Person._meta.get_field(choice).verbose_name
+
+
+def side_value(side, choice: str) -> str | None:
+    """What a record holds for one merge choice, as shown to the reviewer; None when the
+    reviewer may not see it (a detail of a record outside their scope)."""
+    from jisr.registry.merging import IDENTITY_CHOICES
+
+    person = side.person
+    if person is None:
+        card = side.card
+        if choice not in IDENTITY_CHOICES:
+            return None
+        return {"sex": card.sex_label, "birth": card.birth,
+                "commune": str(card.commune or "")}.get(choice) or getattr(card, choice, "")
+    if choice == "sex":
+        return person.get_sex_display()
+    if choice == "birth":
+        return person.birth_display
+    if choice == "commune":
+        return str(person.commune or "")
+    if choice == "languages":
+        return ", ".join(map(str, person.language_labels))
+    if choice == "vulnerabilities":
+        return ", ".join(map(str, person.vulnerability_labels))
+    return getattr(person, choice)
+
+
+class MergeForm(forms.Form):
+    """Field by field, which record's value the merged person keeps, and which record
+    (number) survives. Rows the reviewer may not see on both sides are not offered."""
+
+    A, B = "a", "b"
+
+    def __init__(self, *args, side_a, side_b, **kwargs):
+        from jisr.registry.merging import CHOICES
+
+        super().__init__(*args, **kwargs)
+        self.side_a, self.side_b = side_a, side_b
+        self.rows = []
+        self.fields["keep"] = forms.ChoiceField(
+            label=_("Record to keep"), widget=forms.RadioSelect, initial=self.A,
+            choices=[(self.A, _("Record no. %(n)s") % {"n": side_a.person_id}),
+                     (self.B, _("Record no. %(n)s") % {"n": side_b.person_id})],
+            help_text=_("The other record is hidden and everything linked to it moves to "
+                        "the one kept. The merge can be undone."))
+        for choice in CHOICES:
+            a, b = side_value(side_a, choice), side_value(side_b, choice)
+            row = {"name": choice, "label": choice_label(choice), "a": a, "b": b,
+                   "same": a == b}
+            if a is not None and b is not None and a != b:
+                self.fields[choice] = forms.ChoiceField(
+                    label=row["label"], widget=forms.RadioSelect,
+                    choices=[(self.A, a or "—"), (self.B, b or "—")],
+                    initial=self.A if a or not b else self.B)
+                row["field"] = choice
+            self.rows.append(row)
+        self.fields["note"] = forms.CharField(label=_("Note (optional)"), max_length=2000,
+                                              required=False,
+                                              widget=forms.Textarea(attrs={"rows": 2}))
+
+    def bound_rows(self):
+        return [{**row, "bound": self[row["field"]]} if row.get("field") else row
+                for row in self.rows]
+
+    def merge_arguments(self) -> dict:
+        """The service's arguments: survivor, absorbed and the choices in their terms."""
+        keep_a = self.cleaned_data["keep"] == self.A
+        survivor, absorbed = (self.side_a, self.side_b) if keep_a else (self.side_b,
+                                                                         self.side_a)
+        kept_letter = self.A if keep_a else self.B
+        choices = {}
+        for row in self.rows:
+            if row.get("field"):
+                picked = self.cleaned_data[row["field"]]
+                choices[row["name"]] = "survivor" if picked == kept_letter else "absorbed"
+        return {"survivor_id": survivor.person_id, "absorbed_id": absorbed.person_id,
+                "choices": choices, "note": self.cleaned_data.get("note", "")}

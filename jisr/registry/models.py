@@ -134,6 +134,11 @@ class Person(models.Model):
                                       null=True, blank=True, related_name="+",
                                       verbose_name=_("registered by"))
     name_key = models.TextField(editable=False, blank=True)
+    # Set by a merge (registry/merging.py): the record stays, hidden, so an unmerge can
+    # bring it back with all its links.
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    editable=False, related_name="+",
+                                    verbose_name=_("merged into"))
     created_at = models.DateTimeField(_("registered on"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -536,11 +541,15 @@ def person_references() -> list[models.ForeignKey]:
     """Every foreign key (of any app) that points at Person: what a merge must re-point.
 
     Found from the models themselves rather than a hand-kept list, so a later app's
-    ``ForeignKey(Person)`` is included without anyone remembering to register it.
+    ``ForeignKey(Person)`` is included without anyone remembering to register it. The
+    merge's own bookkeeping (the pair reviewed, the merge record, ``merged_into``) and the
+    matching keys (recomputed, not moved) are left out.
     """
     # include_hidden: a reference declared with related_name="+" must be re-pointed too.
     return [rel.field for rel in Person._meta.get_fields(include_hidden=True)
-            if rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)]
+            if rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)
+            and rel.field.model not in _MERGE_BOOKKEEPING
+            and rel.field is not Person._meta.get_field("merged_into")]
 
 
 class PersonMatchKey(models.Model):
@@ -556,3 +565,145 @@ class PersonMatchKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# --- duplicate review and merges ---------------------------------------------------------
+
+class DuplicateScan(models.Model):
+    """One run of batch duplicate detection over the whole registry (identity is national);
+    started from the review queue or ``jisr find-duplicates``, run by a worker."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    class Phase(models.TextChoices):
+        LOAD = "load", _("Reading the registry")
+        BLOCK = "block", _("Grouping similar names")
+        COMPARE = "compare", _("Comparing persons")
+        SAVE = "save", _("Saving the pairs to review")
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.QUEUED)
+    phase = models.CharField(_("step"), max_length=10, choices=Phase.choices, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    persons = models.PositiveIntegerField(_("persons compared"), default=0)
+    pairs_found = models.PositiveIntegerField(_("pairs found"), default=0)
+    pairs_new = models.PositiveIntegerField(_("new pairs to review"), default=0)
+    error = models.TextField(blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("started by"))
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    AUDIT_VALUE_FIELDS = ("status", "persons", "pairs_found", "pairs_new")
+
+    class Meta:
+        verbose_name = _("duplicate scan")
+        verbose_name_plural = _("duplicate scans")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.status}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class DuplicatePair(models.Model):
+    """Two persons the matching engine judged the same (``match``) or worth a look
+    (``review``), waiting for a person's decision. ``person_a`` has the lower id."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To review")
+        CONFIRMED = "confirmed", _("Same person")
+        DISMISSED = "dismissed", _("Different persons")
+        MERGED = "merged", _("Merged")
+
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    decision = models.CharField(_("engine's decision"), max_length=10)
+    score = models.FloatField(_("score"))
+    reasons = models.JSONField(_("reasons"), default=list)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.OPEN)
+    found_by = models.ForeignKey(DuplicateScan, on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="+")
+    found_at = models.DateTimeField(_("found"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    AUDIT_VALUE_FIELDS = ("person_a", "person_b", "status", "score")
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        ordering = ["-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="duplicate_pair_once"),
+            models.CheckConstraint(condition=Q(person_a__lt=models.F("person_b")),
+                                   name="duplicate_pair_ordered")]
+        indexes = [models.Index(fields=["status", "-score"], name="duplicate_pair_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.person_a_id} ~ {self.person_b_id}"
+
+    def other(self, person_id: int) -> int:
+        return self.person_b_id if person_id == self.person_a_id else self.person_a_id
+
+
+class PersonMerge(models.Model):
+    """One merge of ``absorbed`` into ``survivor``, with everything needed to undo it: the
+    survivor's values before, the rows re-pointed, the reviewed pair's state before."""
+
+    survivor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("record kept"))
+    absorbed = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("record merged into it"))
+    pair = models.ForeignKey(DuplicatePair, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+")
+    choices = models.JSONField(default=dict)  # field -> "survivor" | "absorbed"
+    survivor_before = EncryptedJSONField(default=dict)  # personal data: encrypted at rest
+    moved = models.JSONField(default=list)  # [[app_label.model, field, pk], ...]
+    pair_before = models.JSONField(default=dict)
+    note = models.TextField(_("note"), blank=True)
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("merged by"))
+    merged_at = models.DateTimeField(_("merged"), auto_now_add=True)
+    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  null=True, blank=True, related_name="+",
+                                  verbose_name=_("undone by"))
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+    undo_reason = models.TextField(_("reason for undoing"), blank=True)
+
+    AUDIT_VALUE_FIELDS = ("survivor", "absorbed", "pair", "undone_at")
+
+    class Meta:
+        verbose_name = _("merge")
+        verbose_name_plural = _("merges")
+        ordering = ["-merged_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.absorbed_id} → {self.survivor_id}"
+
+    @property
+    def undone(self) -> bool:
+        return self.undone_at is not None
+
+
+_MERGE_BOOKKEEPING = (PersonMatchKey, DuplicatePair, PersonMerge)

@@ -6,17 +6,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from jisr.accounts import policy
 from jisr.core import audit
+from jisr.core.exceptions import NotFound
 from jisr.registry.models import (
     Consent,
+    DuplicatePair,
+    DuplicateScan,
     Household,
     HouseholdMembership,
     IdentityDocument,
     Person,
     PersonFollow,
+    PersonMerge,
     SensitiveDetails,
 )
 from jisr.registry.search import PersonQuery, match
@@ -145,3 +149,114 @@ def household_members(*, user, household: Household) -> list[HouseholdMembership
     for row in rows:
         row.visible = row.person_id in visible
     return rows
+
+
+# --- duplicate review and merges ---------------------------------------------------------
+
+def duplicate_pair_list(*, user, status: str = DuplicatePair.Status.OPEN) \
+        -> QuerySet[DuplicatePair]:
+    """The review queue (or one of its other tabs), most probable first. Open pairs of a
+    record merged in the meantime are stale and left out."""
+    qs = policy.duplicate_pairs_for(user).filter(status=status).select_related(
+        "person_a__commune", "person_b__commune", "decided_by")
+    if status == DuplicatePair.Status.OPEN:
+        qs = qs.filter(person_a__merged_into=None, person_b__merged_into=None)
+    return qs.order_by("-score", "pk")
+
+
+def duplicate_pair_counts(*, user) -> dict[str, int]:
+    from django.db.models import Count
+
+    rows = policy.duplicate_pairs_for(user).exclude(
+        Q(status=DuplicatePair.Status.OPEN)
+        & (~Q(person_a__merged_into=None) | ~Q(person_b__merged_into=None))
+    ).values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in rows}
+
+
+@dataclass
+class PairSide:
+    """One record of a pair as the reviewer may see it: the person, or their card."""
+
+    person_id: int
+    person: Person | None = None
+    card: IdentityCard | None = None
+
+    @property
+    def visible(self) -> bool:
+        return self.person is not None
+
+
+def duplicate_pair_sides(*, user, pair: DuplicatePair) -> tuple[PairSide, PairSide]:
+    """Both records of a pair: in full where the reviewer's scope holds them, otherwise
+    as an identity card (an audited read)."""
+    ids = [pair.person_a_id, pair.person_b_id]
+    visible = set(policy.persons_for(user).filter(pk__in=ids).values_list("pk", flat=True))
+    persons = {p.pk: p for p in Person.objects.filter(pk__in=ids).select_related(
+        "commune", "registered_at").prefetch_related(
+        "documents", "phones", "consents",
+        Prefetch("follows", queryset=PersonFollow.objects.select_related("centre")),
+        Prefetch("memberships", queryset=HouseholdMembership.objects.select_related(
+            "household")))}
+    sides = []
+    for pk in ids:
+        person = persons[pk]
+        if pk in visible:
+            sides.append(PairSide(pk, person=person))
+        else:
+            audit.record_read(actor=user, obj=person, action="registry.person.identity_card")
+            sides.append(PairSide(pk, card=identity_card_of(person)))
+    return sides[0], sides[1]
+
+
+def duplicate_pair_get_for_user(*, user, pair_id) -> DuplicatePair:
+    return policy.get_or_404(policy.duplicate_pairs_for(user).select_related(
+        "decided_by"), pk=pair_id)
+
+
+def duplicate_scan_latest(*, user) -> DuplicateScan | None:
+    """The latest scan (counts only, no person) for those who may start or review one."""
+    if not (policy.has_perm(user, "registry.detect_duplicates")
+            or policy.has_perm(user, "registry.review_duplicates")):
+        return None
+    return DuplicateScan.objects.order_by("-pk").first()
+
+
+def duplicate_scan_get_for_user(*, user, scan_id) -> DuplicateScan:
+    if not (policy.has_perm(user, "registry.detect_duplicates")
+            or policy.has_perm(user, "registry.review_duplicates")):
+        raise NotFound()
+    return policy.get_or_404(DuplicateScan.objects.all(), pk=scan_id)
+
+
+def merge_get_for_user(*, user, merge_id) -> PersonMerge:
+    return policy.get_or_404(policy.merges_for(user).select_related(
+        "survivor", "absorbed", "merged_by", "undone_by"), pk=merge_id)
+
+
+def person_merges(*, user, person: Person) -> list[PersonMerge]:
+    """The records merged into a person (for the person's page), latest first."""
+    return list(policy.merges_for(user).filter(survivor=person).select_related(
+        "merged_by", "undone_by").order_by("-pk"))
+
+
+def pair_merge(*, user, pair: DuplicatePair) -> PersonMerge | None:
+    """The merge made from a pair, if the user may open it."""
+    return policy.merges_for(user).filter(pair=pair).order_by("-pk").first()
+
+
+def person_survivor_for(*, user, person_id) -> int | None:
+    """Where a merged record went: the id of the record it was merged into, when the user
+    may open that one (None otherwise, or if the record was not merged)."""
+    try:
+        pk = int(person_id)
+    except (TypeError, ValueError):
+        return None
+    for _hop in range(10):  # a chain of merges, never a loop: bounded anyway
+        target = Person.objects.filter(pk=pk).values_list("merged_into", flat=True).first()
+        if target is None:
+            break
+        pk = target
+    if pk == int(person_id):
+        return None
+    return pk if policy.persons_for(user).filter(pk=pk).exists() else None

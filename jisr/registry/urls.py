@@ -23,4 +23,11 @@ urlpatterns = [
     path("consents/<int:consent_id>/withdraw/", views.consent_withdraw,
          name="consent_withdraw"),
     path("households/<int:household_id>/", views.household_detail, name="household_detail"),
+    path("duplicates/", views.duplicate_queue, name="duplicate_queue"),
+    path("duplicates/scan/", views.duplicate_scan_start, name="duplicate_scan_start"),
+    path("duplicates/scans/<int:scan_id>/", views.duplicate_scan, name="duplicate_scan"),
+    path("duplicates/<int:pair_id>/", views.duplicate_pair, name="duplicate_pair"),
+    path("duplicates/<int:pair_id>/decide/", views.duplicate_decide, name="duplicate_decide"),
+    path("duplicates/<int:pair_id>/merge/", views.duplicate_merge, name="duplicate_merge"),
+    path("merges/<int:merge_id>/", views.merge_detail, name="merge_detail"),
 ]

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jisr.accounts import policy
-from jisr.core.exceptions import DomainError
+from jisr.core.exceptions import DomainError, NotFound
 from jisr.core.forms import add_domain_error
 from jisr.core.views import permission_required
-from jisr.registry import duplicates, households, selectors, services
+from jisr.registry import duplicates, households, merging, review, selectors, services
 from jisr.registry.forms import (
     BreakGlassForm,
     ConsentForm,
@@ -22,6 +24,8 @@ from jisr.registry.forms import (
     DuplicateDraftForm,
     HouseholdForm,
     HouseholdJoinForm,
+    MergeForm,
+    PairDecisionForm,
     PersonCreateForm,
     PersonForm,
     PersonSearchForm,
@@ -30,6 +34,7 @@ from jisr.registry.forms import (
     SensitiveForm,
     initial_from_search,
 )
+from jisr.registry.models import DuplicatePair
 from jisr.registry.search import PersonQuery
 
 
@@ -85,7 +90,15 @@ def duplicate_candidates(request):
 
 @permission_required("registry.view_persons")
 def person_detail(request, person_id: int):
-    person = selectors.person_detail(user=request.user, person_id=person_id)
+    try:
+        person = selectors.person_detail(user=request.user, person_id=person_id)
+    except NotFound:
+        survivor = selectors.person_survivor_for(user=request.user, person_id=person_id)
+        if survivor is None:
+            raise
+        messages.info(request, _("This record was merged into record no. %(n)s.") % {
+            "n": survivor})
+        return redirect("registry:person_detail", person_id=survivor)
     can_edit = policy.has_perm(request.user, "registry.edit_person")
     return render(request, "registry/person_detail.html", {
         "person": person, "can_edit": can_edit,
@@ -93,7 +106,8 @@ def person_detail(request, person_id: int):
         "document_form": DocumentForm(), "phone_form": PhoneForm(),
         "consent_form": ConsentForm(), "join_form": HouseholdJoinForm(),
         "current_membership": next((m for m in person.memberships.all() if m.end is None),
-                                   None)})
+                                   None),
+        "merges": selectors.person_merges(user=request.user, person=person)})
 
 
 @permission_required("registry.edit_person")
@@ -245,3 +259,119 @@ def household_detail(request, household_id: int):
         "members": selectors.household_members(user=request.user, household=household),
         "can_edit": policy.has_perm(request.user, "registry.edit_person")})
 
+
+
+# --- duplicate review and merges ---------------------------------------------------------
+
+@permission_required("registry.review_duplicates")
+def duplicate_queue(request):
+    """The review queue: possible duplicates touching the reviewer's scope, by tab."""
+    status = request.GET.get("status") or DuplicatePair.Status.OPEN
+    if status not in DuplicatePair.Status.values:
+        status = DuplicatePair.Status.OPEN
+    page = Paginator(selectors.duplicate_pair_list(user=request.user, status=status), 25)\
+        .get_page(request.GET.get("page"))
+    visible = set(policy.persons_for(request.user).filter(pk__in={
+        pk for pair in page for pk in (pair.person_a_id, pair.person_b_id)}).values_list(
+        "pk", flat=True))
+    counts = selectors.duplicate_pair_counts(user=request.user)
+    for pair in page:
+        pair.reason_texts = _reason_texts(pair)
+    return render(request, "registry/duplicate_queue.html", {
+        "page": page, "status": status, "visible": visible,
+        "tabs": [(value, label, counts.get(value, 0))
+                 for value, label in DuplicatePair.Status.choices],
+        "scan": selectors.duplicate_scan_latest(user=request.user),
+        "can_scan": policy.has_perm(request.user, "registry.detect_duplicates")})
+
+
+@permission_required("registry.detect_duplicates")
+@require_POST
+def duplicate_scan_start(request):
+    try:
+        review.duplicate_scan_start(actor=request.user)
+        messages.success(request, _("Duplicate scan started: the queue fills in when it "
+                                    "ends."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("registry:duplicate_queue")
+
+
+@login_required
+def duplicate_scan(request, scan_id: int):
+    """A scan's progress bar (polled by htmx while the scan runs)."""
+    scan = selectors.duplicate_scan_get_for_user(user=request.user, scan_id=scan_id)
+    return render(request, "registry/_scan.html", {"scan": scan})
+
+
+def _reason_texts(pair) -> list[str]:
+    return [duplicates.reason_text(duplicates.stored_reason(r)) for r in pair.reasons]
+
+
+def _pair_page(request, pair, *, merge_form=None, decision_form=None, status=200):
+    side_a, side_b = selectors.duplicate_pair_sides(user=request.user, pair=pair)
+    can_merge = policy.has_perm(request.user, "registry.merge_persons") and pair.status in (
+        DuplicatePair.Status.OPEN, DuplicatePair.Status.CONFIRMED)
+    if can_merge and merge_form is None:
+        merge_form = MergeForm(side_a=side_a, side_b=side_b)
+    return render(request, "registry/duplicate_pair.html", {
+        "pair": pair, "a": side_a, "b": side_b,
+        "reasons": _reason_texts(pair),
+        "decision_form": decision_form or PairDecisionForm(),
+        "merge_form": merge_form if can_merge else None,
+        "merge_rows": merge_form.bound_rows() if can_merge else [],
+        "merge": selectors.pair_merge(user=request.user, pair=pair)}, status=status)
+
+
+@permission_required("registry.review_duplicates")
+def duplicate_pair(request, pair_id: int):
+    pair = selectors.duplicate_pair_get_for_user(user=request.user, pair_id=pair_id)
+    return _pair_page(request, pair)
+
+
+@permission_required("registry.review_duplicates")
+@require_POST
+def duplicate_decide(request, pair_id: int):
+    pair = selectors.duplicate_pair_get_for_user(user=request.user, pair_id=pair_id)
+    form = PairDecisionForm(request.POST)
+    decision = request.POST.get("decision", "")
+    if form.is_valid() and _attempt(form, lambda: review.duplicate_pair_decide(
+            actor=request.user, pair_id=pair.pk, decision=decision,
+            note=form.cleaned_data["note"])):
+        messages.success(request, _("Decision recorded."))
+        return redirect(f"{reverse('registry:duplicate_queue')}?status={decision}"
+                        if decision == DuplicatePair.Status.DISMISSED
+                        else reverse("registry:duplicate_pair", args=[pair.pk]))
+    return _pair_page(request, pair, decision_form=form, status=400)
+
+
+@permission_required("registry.merge_persons")
+@require_POST
+def duplicate_merge(request, pair_id: int):
+    pair = selectors.duplicate_pair_get_for_user(user=request.user, pair_id=pair_id)
+    side_a, side_b = selectors.duplicate_pair_sides(user=request.user, pair=pair)
+    form = MergeForm(request.POST, side_a=side_a, side_b=side_b)
+    if form.is_valid():
+        merge = _attempt(form, lambda: merging.person_merge(
+            actor=request.user, base_url=request.build_absolute_uri("/"),
+            **form.merge_arguments()))
+        if merge:
+            messages.success(request, _("Records merged. The merge can be undone from its "
+                                        "page."))
+            return redirect("registry:merge_detail", merge_id=merge.pk)
+    return _pair_page(request, pair, merge_form=form, status=400)
+
+
+@permission_required("registry.merge_persons")
+def merge_detail(request, merge_id: int):
+    merge = selectors.merge_get_for_user(user=request.user, merge_id=merge_id)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _attempt(
+            form, lambda: merging.person_unmerge(
+                actor=request.user, merge_id=merge.pk, reason=form.cleaned_data["reason"],
+                base_url=request.build_absolute_uri("/"))):
+        messages.success(request, _("Merge undone: both records are back as they were."))
+        return redirect("registry:merge_detail", merge_id=merge.pk)
+    return render(request, "registry/merge_detail.html", {
+        "merge": merge, "form": form, "rows": merging.describe(merge)},
+        status=400 if form.errors else 200)

@@ -42,16 +42,21 @@ CANARY_PERSON_OUJDA = "Canarypersonoujda"
 # In the Marrakech person's encrypted health details: only roles holding
 # registry.view_sensitive at that centre may ever see it.
 CANARY_SENSITIVE = "Canarysensitive"
+# In the request of a restricted case of the Marrakech centre assigned to youssef: only he
+# and the centre's manager may see it, not reception nor the other workers of the centre.
+CANARY_RESTRICTED = "Canaryrestricted"
 CANARIES = (CANARY_MARRAKECH, CANARY_SAFI, CANARY_OUJDA, CANARY_PARTNER_ORIENTAL,
-            CANARY_PERSON_MARRAKECH, CANARY_PERSON_OUJDA, CANARY_SENSITIVE)
+            CANARY_PERSON_MARRAKECH, CANARY_PERSON_OUJDA, CANARY_SENSITIVE, CANARY_RESTRICTED)
 
 # Which canaries each persona may legitimately see (everything else must never appear).
 # Person-level data is local: the SAMU unit (another centre), the partner, the analyst and
 # the administrator see no person.
 MAY_SEE = {
     "amina": {CANARY_MARRAKECH, CANARY_PERSON_MARRAKECH},
-    "youssef": {CANARY_MARRAKECH, CANARY_PERSON_MARRAKECH, CANARY_SENSITIVE},
-    "khadija": {CANARY_MARRAKECH, CANARY_PERSON_MARRAKECH, CANARY_SENSITIVE},
+    "youssef": {CANARY_MARRAKECH, CANARY_PERSON_MARRAKECH, CANARY_SENSITIVE,
+                CANARY_RESTRICTED},
+    "khadija": {CANARY_MARRAKECH, CANARY_PERSON_MARRAKECH, CANARY_SENSITIVE,
+                CANARY_RESTRICTED},
     "said": set(), "rachid": set(),
     "laila": {CANARY_MARRAKECH, CANARY_PERSON_MARRAKECH},
     "omar": {CANARY_MARRAKECH, CANARY_SAFI, CANARY_PERSON_MARRAKECH},
@@ -82,7 +87,16 @@ class World:
     persons: dict = field(default_factory=dict)
     households: dict = field(default_factory=dict)
     consents: dict = field(default_factory=dict)
+    pairs: dict = field(default_factory=dict)
+    scans: dict = field(default_factory=dict)
+    merges: dict = field(default_factory=dict)
     offerings: dict = field(default_factory=dict)
+    # Cases: "marrakech" (open, assigned to youssef, with a listening appointment and a
+    # transfer proposed to Safi), "restricted" (Marrakech, violence, assigned to youssef)
+    # and "oujda" (karim's centre).
+    cases: dict = field(default_factory=dict)
+    appointments: dict = field(default_factory=dict)
+    transfers: dict = field(default_factory=dict)
 
     def __getattr__(self, name):
         users = self.__dict__.get("users", {})
@@ -139,6 +153,8 @@ def build_world() -> World:
                   centre_oujda, partner_mar, partner_or, users)
     _add_offerings(world)
     _add_persons(world, c_mar, c_oujda)
+    _add_duplicates(world)
+    _add_cases(world)
     return world
 
 
@@ -186,6 +202,71 @@ def _add_persons(world: World, commune_marrakech, commune_oujda) -> None:
     world.persons.update(marrakech=marrakech, oujda=oujda)
     world.households.update(households)
     world.consents.update(consents)
+
+
+def _add_duplicates(world: World) -> None:
+    """A pair to review in Marrakech and one in Oujda, a finished scan, and an earlier
+    merge of two Oujda records (the outsider's centre)."""
+    from jisr.registry.models import DuplicatePair, DuplicateScan, Person, PersonMerge
+    from jisr.testing.person_factories import PersonFactory
+
+    marrakech, oujda = world.persons["marrakech"], world.persons["oujda"]
+    twin_marrakech = PersonFactory(
+        first_name_lat="Fadma", family_name_lat=f"Alaoui {CANARY_PERSON_MARRAKECH}",
+        first_name_ar="فاضمة", family_name_ar="العلاوي", sex="female", birth_year=1985,
+        commune=marrakech.commune, registered_at=world.centre_marrakech)
+    twin_oujda = PersonFactory(
+        first_name_lat="Mohamed", family_name_lat=f"Oujdi {CANARY_PERSON_OUJDA}",
+        first_name_ar="امحمد", family_name_ar="الوجداوي", sex="male",
+        birth_year=1991, commune=oujda.commune, registered_at=world.centre_oujda)
+    merged_oujda = PersonFactory(
+        first_name_lat="Mhamed", family_name_lat=f"Oujdi {CANARY_PERSON_OUJDA}",
+        first_name_ar="امحمد", family_name_ar="الوجداوي", sex="male",
+        birth_year=1992, commune=oujda.commune, registered_at=world.centre_oujda)
+    scan = DuplicateScan.objects.create(status=DuplicateScan.Status.DONE, persons=4,
+                                        pairs_found=2, pairs_new=2, done=4, total=4)
+    reasons = [{"code": "last_name_equal", "text": "Last names equal", "params": {}},
+               {"code": "first_name_spelling_variant", "text": "spelling", "params": {}}]
+    world.pairs.update({name: DuplicatePair.objects.create(
+        person_a=a, person_b=b, decision="review", score=0.9, reasons=reasons, found_by=scan)
+        for name, a, b in (("marrakech", marrakech, twin_marrakech),
+                           ("oujda", oujda, twin_oujda))})
+    Person.objects.filter(pk=merged_oujda.pk).update(merged_into=oujda)
+    world.merges["oujda"] = PersonMerge.objects.create(
+        survivor=oujda, absorbed=merged_oujda, merged_by=world.users["karim"],
+        choices={}, survivor_before={}, moved=[])
+    world.scans["done"] = scan
+    world.persons.update(marrakech_twin=twin_marrakech, oujda_twin=twin_oujda)
+def _add_cases(world: World) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jisr.cases import services
+    from jisr.cases.default_questionnaire import seed_current
+
+    # The migration publishes it, but browser tests empty the database between tests.
+    seed_current()
+    youssef, karim = world.users["youssef"], world.users["karim"]
+    marrakech = services.case_open(
+        actor=world.users["amina"], person=world.persons["marrakech"], channel="walk_in",
+        request="Cherche un travail et une formation", assigned_to=youssef)
+    restricted = services.case_open(
+        actor=youssef, person=world.persons["marrakech"], channel="hotline",
+        request=f"Violences au domicile ({CANARY_RESTRICTED})", urgency="urgent",
+        assigned_to=youssef, restricted=True, restriction_category="violence")
+    oujda = services.case_open(actor=karim, person=world.persons["oujda"], channel="walk_in",
+                               request="Besoin d'un logement", assigned_to=karim)
+    world.cases.update(marrakech=marrakech, restricted=restricted, oujda=oujda)
+    tomorrow = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
+    world.appointments.update(
+        marrakech=services.appointment_book(actor=world.users["amina"], case=marrakech,
+                                            worker=youssef, start=tomorrow),
+        oujda=services.appointment_book(actor=karim, case=oujda, worker=karim,
+                                        start=tomorrow))
+    world.transfers["marrakech"] = services.transfer_propose(
+        actor=youssef, case=marrakech, to_centre=world.centre_safi,
+        reason="La personne déménage à Safi chez sa soeur")
 
 
 PERSONAS = ("amina", "youssef", "khadija", "said", "rachid", "laila", "omar", "nadia", "admin",

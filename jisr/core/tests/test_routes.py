@@ -38,7 +38,22 @@ SAMPLES = {
     "person_id": lambda w: [w.persons["marrakech"].pk, w.persons["oujda"].pk, 999999],
     "household_id": lambda w: [w.households["marrakech"].pk, w.households["oujda"].pk],
     "consent_id": lambda w: [w.consents["marrakech"].pk, w.consents["oujda"].pk],
+    "pair_id": lambda w: [w.pairs["marrakech"].pk, w.pairs["oujda"].pk, 0],
+    "scan_id": lambda w: [w.scans["done"].pk, 0],
+    "merge_id": lambda w: [w.merges["oujda"].pk, 0],
+    "case_id": lambda w: [w.cases["marrakech"].pk, w.cases["restricted"].pk,
+                          w.cases["oujda"].pk, 999999],
+    "transfer_id": lambda w: [w.transfers["marrakech"].pk, 999999],
+    "appointment_id": lambda w: [w.appointments["marrakech"].pk, w.appointments["oujda"].pk],
+    "version_id": lambda w: [_published_version().pk, 999999],
+    "questionnaire_id": lambda w: [_published_version().questionnaire_id, 999999],
 }
+
+
+def _published_version():
+    from jisr.cases.listening import published_version
+
+    return published_version()
 _PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 

@@ -5,7 +5,6 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
 from jisr.core.models import AuditEntry
 from jisr.registry.models import HouseholdMembership, Person
@@ -17,30 +16,6 @@ CREATE = {"first_name_lat": "Hassan", "family_name_lat": "Amrani", "first_name_a
           "commune": "07.351.01.0", "languages": ["ary", "tzm"],
           "documents": [{"kind": "cin", "number": "bj445566"}],
           "phones": [{"number": "0661234567", "kind": "mobile"}]}
-
-
-@pytest.fixture
-def api(world, client):
-    def make(name, language="en"):
-        token, _ = Token.objects.get_or_create(user=world.users[name])
-        headers = {"HTTP_AUTHORIZATION": f"Token {token.key}",
-                   "HTTP_ACCEPT_LANGUAGE": language}
-
-        class Caller:
-            def get(self, url, data=None):
-                return client.get(url, data or {}, **headers)
-
-            def post(self, url, data=None):
-                return client.post(url, data or {}, content_type="application/json", **headers)
-
-            def patch(self, url, data=None):
-                return client.patch(url, data or {}, content_type="application/json",
-                                    **headers)
-
-        return Caller()
-
-    del client.cookies["jisr_language"]
-    return make
 
 
 def test_search_returns_the_scope_and_identity_cards_beyond_it(world, api):

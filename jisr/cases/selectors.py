@@ -1,0 +1,160 @@
+"""Reads of cases. Each takes the user and starts from the access policy (cases_for,
+transfers_for, case_aggregate_centres_for); reading a restricted case is audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
+
+from jisr.accounts import policy
+from jisr.accounts.roles import ScopeKind
+from jisr.cases.models import Appointment, Case, CaseEvent, Stage, Transfer
+from jisr.cases.questionnaires import Listening, Questionnaire, QuestionnaireVersion
+from jisr.cases.services import LISTENING_ROLES
+from jisr.core import audit
+
+# Aggregates below this count are shown as "fewer than" (small-cell suppression).
+SMALL_CELL = 5
+
+
+def case_list(*, user, stage: str = "", mine: bool = False, person=None) -> QuerySet[Case]:
+    qs = policy.cases_for(user)
+    if stage:
+        qs = qs.filter(stage=stage)
+    if mine:
+        qs = qs.filter(assigned_to=user)
+    if person is not None:
+        qs = qs.filter(person=person)
+    return qs.order_by("-opened_at", "-pk")
+
+
+def _read(user, case: Case) -> Case:
+    if case.restricted:
+        audit.record_read(actor=user, obj=case, action="cases.case.read_restricted")
+    return case
+
+
+def case_get_for_user(*, user, case_id) -> Case:
+    return _read(user, policy.get_or_404(policy.cases_for(user), pk=case_id))
+
+
+def case_detail(*, user, case_id) -> Case:
+    """One case with what its page shows, in a fixed number of queries."""
+    qs = policy.cases_for(user).select_related("household", "opened_by").prefetch_related(
+        Prefetch("events", queryset=CaseEvent.objects.select_related("actor", "centre")),
+        Prefetch("appointments", queryset=Appointment.objects.select_related("worker")),
+        Prefetch("transfers", queryset=Transfer.objects.select_related(
+            "from_centre", "to_centre", "proposed_by", "decided_by")),
+        Prefetch("listenings", queryset=Listening.objects.select_related(
+            "version__questionnaire", "completed_by")),
+        "notifications")
+    return _read(user, policy.get_or_404(qs, pk=case_id))
+
+
+def transfer_get_for_user(*, user, transfer_id) -> Transfer:
+    return policy.get_or_404(policy.transfers_for(user), pk=transfer_id)
+
+
+def transfers_waiting(*, user) -> QuerySet[Transfer]:
+    """Proposals addressed to the user's centre, waiting for its answer."""
+    if user.scope_kind != ScopeKind.CENTRE:
+        return Transfer.objects.none()
+    return policy.transfers_for(user).filter(to_centre_id=user.centre_id,
+                                             status=Transfer.Status.PROPOSED)
+
+
+def listening_workers(*, centre_id) -> QuerySet:
+    from jisr.accounts.models import User
+
+    return User.objects.filter(centre_id=centre_id, is_active=True,
+                               role__in=LISTENING_ROLES).order_by("last_name", "first_name")
+
+
+def appointment_list(*, user, day=None) -> QuerySet[Appointment]:
+    """Booked appointments of the user's centre for the cases the user sees."""
+    qs = Appointment.objects.filter(case__in=policy.cases_for(user).values("pk"),
+                                    status=Appointment.Status.BOOKED).select_related(
+        "case__person", "worker")
+    if day is not None:
+        start = timezone.make_aware(datetime.combine(day, time.min))
+        qs = qs.filter(start__gte=start, start__lt=start + timedelta(days=1))
+    return qs.order_by("start")
+
+
+@dataclass
+class Slot:
+    worker: object
+    start: datetime
+
+    @property
+    def value(self) -> str:
+        return f"{self.worker.pk}|{timezone.localtime(self.start):%Y-%m-%dT%H:%M}"
+
+
+def free_slots(*, centre_id, days: int = 5, per_worker: int = 6, minutes: int = 45,
+               now: datetime | None = None) -> list[Slot]:
+    """Next free listening slots of the centre's workers (working days, 9:00 to 16:00),
+    the earliest first: what reception offers the person at the desk."""
+    now = timezone.localtime(now or timezone.now())
+    workers = list(listening_workers(centre_id=centre_id))
+    taken = {}
+    for a in Appointment.objects.filter(worker__in=workers, status=Appointment.Status.BOOKED,
+                                        start__gte=now - timedelta(hours=4)):
+        taken.setdefault(a.worker_id, []).append((a.start, a.end))
+    slots: list[Slot] = []
+    for worker in workers:
+        found = 0
+        day = now.date()
+        for _d in range(days * 2):
+            if day.weekday() < 5:
+                for hour_minutes in range(9 * 60, 16 * 60, minutes):
+                    start = timezone.make_aware(datetime.combine(day, time(
+                        hour_minutes // 60, hour_minutes % 60)))
+                    end = start + timedelta(minutes=minutes)
+                    if start <= now or any(s < end and e > start
+                                           for s, e in taken.get(worker.pk, [])):
+                        continue
+                    slots.append(Slot(worker, start))
+                    found += 1
+                    if found >= per_worker:
+                        break
+            if found >= per_worker:
+                break
+            day += timedelta(days=1)
+    return sorted(slots, key=lambda s: (s.start, s.worker.pk))
+
+
+def case_counts(*, user) -> list[dict]:
+    """Open cases by centre and stage for the user's territory; counts below SMALL_CELL are
+    given as None (shown "fewer than 5"), so no count points at a person."""
+    centres = policy.case_aggregate_centres_for(user)
+    stages = [s for s in Stage.values if s != Stage.CLOSED]
+    rows = centres.order_by("commune__province__code", "code")
+    counts = {(r["lead_centre_id"], r["stage"]): r["n"] for r in Case.objects.filter(
+        lead_centre__in=centres.values("pk"), stage__in=stages).values(
+        "lead_centre_id", "stage").annotate(n=Count("pk"))}
+    table = []
+    for centre in rows[:200]:
+        cells = [counts.get((centre.pk, s), 0) for s in stages]
+        table.append({"centre": centre, "cells": [
+            c if c == 0 or c >= SMALL_CELL else None for c in cells]})
+    return table
+
+
+def questionnaire_list(*, user) -> QuerySet[Questionnaire]:
+    policy.check_perm(user, "cases.manage_questionnaires")
+    return Questionnaire.objects.prefetch_related(Prefetch(
+        "versions", queryset=QuestionnaireVersion.objects.order_by("-number")))
+
+
+def version_get(*, user, version_id) -> QuestionnaireVersion:
+    """A version for the builder (administrators) or for reading a questionnaire (anyone
+    who listens)."""
+    if not (policy.has_perm(user, "cases.manage_questionnaires")
+            or policy.has_perm(user, "cases.listen")):
+        policy.check_perm(user, "cases.manage_questionnaires")
+    return policy.get_or_404(QuestionnaireVersion.objects.select_related("questionnaire"),
+                             pk=version_id)

@@ -1,0 +1,31 @@
+"""Web routes of cases (jisr/core/routes.py classifies them)."""
+
+from django.urls import path
+
+from jisr.cases import views, views_builder
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("reception/", views.reception_search, name="reception"),
+    path("reception/<int:person_id>/", views.case_open, name="open"),
+    path("<int:case_id>/", views.case_detail, name="detail"),
+    path("<int:case_id>/stage/", views.case_transition, name="transition"),
+    path("<int:case_id>/close/", views.case_close, name="close"),
+    path("<int:case_id>/reopen/", views.case_reopen, name="reopen"),
+    path("<int:case_id>/assign/", views.case_assign, name="assign"),
+    path("<int:case_id>/restrict/", views.case_restrict, name="restrict"),
+    path("<int:case_id>/appointments/", views.case_book, name="book"),
+    path("<int:case_id>/confirmation/", views.confirmation, name="confirmation"),
+    path("<int:case_id>/transfer/", views.transfer_propose, name="transfer_propose"),
+    path("<int:case_id>/listening/", views.listening_page, name="listening"),
+    path("<int:case_id>/listening/preview/", views.listening_preview,
+         name="listening_preview"),
+    path("transfers/<int:transfer_id>/", views.transfer_answer, name="transfer_answer"),
+    path("questionnaires/", views_builder.questionnaire_list, name="questionnaires"),
+    path("questionnaires/<int:questionnaire_id>/new-version/", views_builder.version_new,
+         name="version_new"),
+    path("questionnaires/versions/<int:version_id>/", views_builder.version_page,
+         name="version"),
+]
