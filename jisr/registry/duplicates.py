@@ -14,7 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, Q
+from django.db import connection, transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from jisr.accounts import policy
@@ -206,19 +207,34 @@ def stored_reason(data: dict) -> Reason:
 
 
 def _candidate_ids(record: Record, keys: set[str]) -> set[int]:
-    """Persons sharing a usable key with the draft, in one query. Dateless keys pair a
-    dated draft only with persons lacking a full date (the engine's rule)."""
-    dateless = {k for k in keys if k[: k.index(":")] in DATELESS}
-    condition = Q(key__in=keys - dateless)
-    if dateless:
-        condition |= Q(key__in=dateless) if not _dated(record) else \
-            Q(key__in=dateless, person__birth_date__isnull=True)
+    """Persons sharing a usable key with the draft, in one query. A key shared by more
+    than ``block_limit(key)`` persons is not used, so each key's part of the query stops
+    at one row more than its limit: a common name in a national registry costs no more
+    than a rare one. Dateless keys pair a dated draft only with persons lacking a full date
+    (the engine's rule), and then count only those."""
+    dated = _dated(record)
+    parts, params = [], []
+    for i, key in enumerate(sorted(keys)):
+        undated = dated and key[: key.index(":")] in DATELESS
+        # Only constants and placeholders go into the text.
+        parts.append(f"SELECT * FROM ({_UNDATED if undated else _MEMBERS}) AS k{i}")  # noqa: S608
+        params += [key, block_limit(key) + 1]
     members: dict[str, set[int]] = defaultdict(set)
-    for key, person_id in PersonMatchKey.objects.filter(condition).values_list(
-            "key", "person_id"):
-        members[key].add(person_id)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for key, person_id in cursor.fetchall():
+            members[key].add(person_id)
     return {pid for key, ids in members.items() if len(ids) <= block_limit(key)
             for pid in ids}
+
+
+# The persons holding a key, up to a limit; the second only those without a full birth
+# date. (Raw SQL: the ORM cannot put a LIMIT inside a UNION on SQLite.)
+_MEMBERS = ('SELECT m."key", m."person_id" FROM "registry_personmatchkey" m '
+            'WHERE m."key" = %s LIMIT %s')
+_UNDATED = ('SELECT m."key", m."person_id" FROM "registry_personmatchkey" m '
+            'JOIN "registry_person" p ON p."id" = m."person_id" '
+            'WHERE m."key" = %s AND p."birth_date" IS NULL LIMIT %s')
 
 
 def duplicate_candidates(*, user, draft: dict, limit: int = 10) -> list[Candidate]:
@@ -234,8 +250,7 @@ def duplicate_candidates(*, user, draft: dict, limit: int = 10) -> list[Candidat
     if not ids:
         return []
     persons = list(Person.objects.filter(pk__in=ids, merged_into=None).select_related("commune")
-                   .prefetch_related("documents", "phones", Prefetch(
-                       "follows", queryset=PersonFollow.objects.select_related("centre"))))
+                   .prefetch_related("documents", "phones"))
     scored = []
     for person in persons:
         verdict = score_pair(record, normalise_record(person_to_match_record(person)))
@@ -246,16 +261,23 @@ def duplicate_candidates(*, user, draft: dict, limit: int = 10) -> list[Candidat
     visible = set(policy.persons_for(user).filter(pk__in=[p.pk for _v, p in scored])
                   .values_list("pk", flat=True))
     cards_allowed = _specific(record) and policy.has_perm(user, "registry.search_network")
+    # Where they are followed, for the cards and the panel: only for the few shown.
+    prefetch_related_objects([p for _v, p in scored], Prefetch(
+        "follows", queryset=PersonFollow.objects.select_related("centre")))
     candidates = []
-    for verdict, person in scored:
-        candidate = Candidate(decision=verdict.decision, score=verdict.score,
-                              reasons=list(verdict.reasons))
-        if person.pk in visible:
-            candidate.person = person
-        elif not cards_allowed:
-            continue
-        else:
-            audit.record_read(actor=user, obj=person, action="registry.person.identity_card")
-            candidate.card = identity_card_of(person)
-        candidates.append(candidate)
+    # One transaction for the cards' audit entries: one commit (one disk flush) per check
+    # instead of one per card.
+    with transaction.atomic():
+        for verdict, person in scored:
+            candidate = Candidate(decision=verdict.decision, score=verdict.score,
+                                  reasons=list(verdict.reasons))
+            if person.pk in visible:
+                candidate.person = person
+            elif not cards_allowed:
+                continue
+            else:
+                audit.record_read(actor=user, obj=person,
+                                  action="registry.person.identity_card")
+                candidate.card = identity_card_of(person)
+            candidates.append(candidate)
     return candidates
