@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Exists, F, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from jisr.accounts import policy
@@ -31,7 +31,7 @@ from jisr.matching import (
     normalise_record,
     score_pair,
 )
-from jisr.registry.models import IdentityDocument, Person, PersonFollow, PersonMatchKey
+from jisr.registry.models import IdentityDocument, Person, PersonFollow, PersonMatchKey, Phone
 from jisr.registry.selectors import IdentityCard, identity_card_of
 
 # Every reason code the engine emits (jisr/matching/score.py), in the words a worker reads.
@@ -163,6 +163,27 @@ def _specific(record: Record) -> bool:
     return bool(record.first and record.last and record.birth_date)
 
 
+def _match_records(ids: set[int]) -> dict[int, Record]:
+    """The engine's records of the persons ``ids`` (merged ones left out) from one query:
+    the same values :func:`person_to_match_record` reads, the first CIN, other numbered
+    document (by kind) and phone taken by subqueries in the order it reads them."""
+    documents = IdentityDocument.objects.filter(person=OuterRef("pk")).exclude(
+        number="").order_by("kind", "pk").values("number")
+    rows = Person.objects.filter(pk__in=ids, merged_into=None).values(
+        "pk", *Person.NAME_FIELDS, "sex", "birth_date", "birth_year", "address",
+        commune_code=F("commune__code"),
+        first_cin=Subquery(documents.filter(kind=IdentityDocument.Kind.CIN)[:1]),
+        first_other=Subquery(documents.exclude(kind=IdentityDocument.Kind.CIN)[:1]),
+        first_phone=Subquery(Phone.objects.filter(person=OuterRef("pk")).order_by(
+            "pk").values("number")[:1]))
+    return {row["pk"]: normalise_record(_raw(
+        names={f: row[f] for f in Person.NAME_FIELDS}, sex=row["sex"],
+        birth_date=row["birth_date"], birth_year=row["birth_year"],
+        commune_code=row["commune_code"] or "", address=row["address"],
+        cin=row["first_cin"] or "", other_id=row["first_other"] or "",
+        phone=row["first_phone"] or "")) for row in rows}
+
+
 def person_match_keys_refresh(person: Person) -> None:
     """Recompute the person's keys; called by the services inside their transaction."""
     person = Person.objects.select_related("commune").prefetch_related(
@@ -249,29 +270,35 @@ def duplicate_candidates(*, user, draft: dict, limit: int = 10) -> list[Candidat
     ids = _candidate_ids(record, keys)
     if not ids:
         return []
-    persons = list(Person.objects.filter(pk__in=ids, merged_into=None).select_related("commune")
-                   .prefetch_related("documents", "phones"))
     scored = []
-    for person in persons:
-        verdict = score_pair(record, normalise_record(person_to_match_record(person)))
+    for pk, other in _match_records(ids).items():
+        verdict = score_pair(record, other)
         if verdict.decision in (MATCH, REVIEW):
-            scored.append((verdict, person))
-    scored.sort(key=lambda pair: (-pair[0].score, pair[1].pk))
+            scored.append((verdict, pk))
+    scored.sort(key=lambda pair: (-pair[0].score, pair[1]))
     scored = scored[:limit]
-    visible = set(policy.persons_for(user).filter(pk__in=[p.pk for _v, p in scored])
-                  .values_list("pk", flat=True))
+    if not scored:
+        return []
+    # The few shown, with whether the user may open their record.
+    persons = Person.objects.filter(pk__in=[pk for _v, pk in scored]).select_related(
+        "commune").annotate(in_scope=Exists(policy.persons_for(user).filter(pk=OuterRef("pk"))))
+    persons = {p.pk: p for p in persons}
     cards_allowed = _specific(record) and policy.has_perm(user, "registry.search_network")
-    # Where they are followed, for the cards and the panel: only for the few shown.
-    prefetch_related_objects([p for _v, p in scored], Prefetch(
-        "follows", queryset=PersonFollow.objects.select_related("centre")))
+    if cards_allowed:
+        prefetch_related_objects(
+            [p for p in persons.values() if not p.in_scope],
+            Prefetch("documents", queryset=IdentityDocument.objects.filter(
+                kind=IdentityDocument.Kind.CIN), to_attr="cins"),
+            Prefetch("follows", queryset=PersonFollow.objects.select_related("centre")))
     candidates = []
     # One transaction for the cards' audit entries: one commit (one disk flush) per check
     # instead of one per card.
     with transaction.atomic():
-        for verdict, person in scored:
+        for verdict, pk in scored:
+            person = persons[pk]
             candidate = Candidate(decision=verdict.decision, score=verdict.score,
                                   reasons=list(verdict.reasons))
-            if person.pk in visible:
+            if person.in_scope:
                 candidate.person = person
             elif not cards_allowed:
                 continue
