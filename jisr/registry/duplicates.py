@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
@@ -290,21 +290,19 @@ def duplicate_candidates(*, user, draft: dict, limit: int = 10) -> list[Candidat
             Prefetch("documents", queryset=IdentityDocument.objects.filter(
                 kind=IdentityDocument.Kind.CIN), to_attr="cins"),
             Prefetch("follows", queryset=PersonFollow.objects.select_related("centre")))
-    candidates = []
-    # One transaction for the cards' audit entries: one commit (one disk flush) per check
-    # instead of one per card.
-    with transaction.atomic():
-        for verdict, pk in scored:
-            person = persons[pk]
-            candidate = Candidate(decision=verdict.decision, score=verdict.score,
-                                  reasons=list(verdict.reasons))
-            if person.in_scope:
-                candidate.person = person
-            elif not cards_allowed:
-                continue
-            else:
-                audit.record_read(actor=user, obj=person,
-                                  action="registry.person.identity_card")
-                candidate.card = identity_card_of(person)
-            candidates.append(candidate)
+    candidates, shown = [], []
+    for verdict, pk in scored:
+        person = persons[pk]
+        candidate = Candidate(decision=verdict.decision, score=verdict.score,
+                              reasons=list(verdict.reasons))
+        if person.in_scope:
+            candidate.person = person
+        elif not cards_allowed:
+            continue
+        else:
+            candidate.card = identity_card_of(person)
+            shown.append(person)
+        candidates.append(candidate)
+    # Every card shown is an audited read: one INSERT for all of them.
+    audit.record_reads(actor=user, objs=shown, action="registry.person.identity_card")
     return candidates
