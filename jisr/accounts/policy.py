@@ -11,7 +11,7 @@ that hold it, and documented in ``docs/access.md`` (a test checks both lists agr
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jisr.accounts.roles import CENTRE_ROLES, COORDINATOR_ROLES, Role, ScopeKind
@@ -334,10 +334,13 @@ def persons_for(user) -> QuerySet:
     if not has_perm(user, "registry.view_persons"):
         return qs.none()
     centres = person_centres_for(user).values("pk")
-    followed = PersonFollow.objects.filter(centre__in=centres).values("person_id")
-    granted = BreakGlassGrant.objects.filter(user=user, expires_at__gt=timezone.now()).values(
-        "person_id")
-    return qs.filter(Q(registered_at__in=centres) | Q(pk__in=followed) | Q(pk__in=granted))
+    # EXISTS rather than IN: asked about a few persons (a check, the live duplicate panel),
+    # PostgreSQL then probes each one's follow-ups instead of hashing every follow-up of the
+    # centre (tens of thousands in a national registry), and still hashes for long lists.
+    followed = PersonFollow.objects.filter(person=OuterRef("pk"), centre__in=centres)
+    granted = BreakGlassGrant.objects.filter(person=OuterRef("pk"), user=user,
+                                             expires_at__gt=timezone.now())
+    return qs.filter(Q(registered_at__in=centres) | Exists(followed) | Exists(granted))
 
 
 def duplicate_pairs_for(user) -> QuerySet:

@@ -14,7 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch, Q
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from jisr.accounts import policy
@@ -30,7 +31,7 @@ from jisr.matching import (
     normalise_record,
     score_pair,
 )
-from jisr.registry.models import IdentityDocument, Person, PersonFollow, PersonMatchKey
+from jisr.registry.models import IdentityDocument, Person, PersonFollow, PersonMatchKey, Phone
 from jisr.registry.selectors import IdentityCard, identity_card_of
 
 # Every reason code the engine emits (jisr/matching/score.py), in the words a worker reads.
@@ -162,6 +163,27 @@ def _specific(record: Record) -> bool:
     return bool(record.first and record.last and record.birth_date)
 
 
+def _match_records(ids: set[int]) -> dict[int, Record]:
+    """The engine's records of the persons ``ids`` (merged ones left out) from one query:
+    the same values :func:`person_to_match_record` reads, the first CIN, other numbered
+    document (by kind) and phone taken by subqueries in the order it reads them."""
+    documents = IdentityDocument.objects.filter(person=OuterRef("pk")).exclude(
+        number="").order_by("kind", "pk").values("number")
+    rows = Person.objects.filter(pk__in=ids, merged_into=None).values(
+        "pk", *Person.NAME_FIELDS, "sex", "birth_date", "birth_year", "address",
+        commune_code=F("commune__code"),
+        first_cin=Subquery(documents.filter(kind=IdentityDocument.Kind.CIN)[:1]),
+        first_other=Subquery(documents.exclude(kind=IdentityDocument.Kind.CIN)[:1]),
+        first_phone=Subquery(Phone.objects.filter(person=OuterRef("pk")).order_by(
+            "pk").values("number")[:1]))
+    return {row["pk"]: normalise_record(_raw(
+        names={f: row[f] for f in Person.NAME_FIELDS}, sex=row["sex"],
+        birth_date=row["birth_date"], birth_year=row["birth_year"],
+        commune_code=row["commune_code"] or "", address=row["address"],
+        cin=row["first_cin"] or "", other_id=row["first_other"] or "",
+        phone=row["first_phone"] or "")) for row in rows}
+
+
 def person_match_keys_refresh(person: Person) -> None:
     """Recompute the person's keys; called by the services inside their transaction."""
     person = Person.objects.select_related("commune").prefetch_related(
@@ -206,19 +228,34 @@ def stored_reason(data: dict) -> Reason:
 
 
 def _candidate_ids(record: Record, keys: set[str]) -> set[int]:
-    """Persons sharing a usable key with the draft, in one query. Dateless keys pair a
-    dated draft only with persons lacking a full date (the engine's rule)."""
-    dateless = {k for k in keys if k[: k.index(":")] in DATELESS}
-    condition = Q(key__in=keys - dateless)
-    if dateless:
-        condition |= Q(key__in=dateless) if not _dated(record) else \
-            Q(key__in=dateless, person__birth_date__isnull=True)
+    """Persons sharing a usable key with the draft, in one query. A key shared by more
+    than ``block_limit(key)`` persons is not used, so each key's part of the query stops
+    at one row more than its limit: a common name in a national registry costs no more
+    than a rare one. Dateless keys pair a dated draft only with persons lacking a full date
+    (the engine's rule), and then count only those."""
+    dated = _dated(record)
+    parts, params = [], []
+    for i, key in enumerate(sorted(keys)):
+        undated = dated and key[: key.index(":")] in DATELESS
+        # Only constants and placeholders go into the text.
+        parts.append(f"SELECT * FROM ({_UNDATED if undated else _MEMBERS}) AS k{i}")  # noqa: S608
+        params += [key, block_limit(key) + 1]
     members: dict[str, set[int]] = defaultdict(set)
-    for key, person_id in PersonMatchKey.objects.filter(condition).values_list(
-            "key", "person_id"):
-        members[key].add(person_id)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for key, person_id in cursor.fetchall():
+            members[key].add(person_id)
     return {pid for key, ids in members.items() if len(ids) <= block_limit(key)
             for pid in ids}
+
+
+# The persons holding a key, up to a limit; the second only those without a full birth
+# date. (Raw SQL: the ORM cannot put a LIMIT inside a UNION on SQLite.)
+_MEMBERS = ('SELECT m."key", m."person_id" FROM "registry_personmatchkey" m '
+            'WHERE m."key" = %s LIMIT %s')
+_UNDATED = ('SELECT m."key", m."person_id" FROM "registry_personmatchkey" m '
+            'JOIN "registry_person" p ON p."id" = m."person_id" '
+            'WHERE m."key" = %s AND p."birth_date" IS NULL LIMIT %s')
 
 
 def duplicate_candidates(*, user, draft: dict, limit: int = 10) -> list[Candidate]:
@@ -233,29 +270,39 @@ def duplicate_candidates(*, user, draft: dict, limit: int = 10) -> list[Candidat
     ids = _candidate_ids(record, keys)
     if not ids:
         return []
-    persons = list(Person.objects.filter(pk__in=ids, merged_into=None).select_related("commune")
-                   .prefetch_related("documents", "phones", Prefetch(
-                       "follows", queryset=PersonFollow.objects.select_related("centre"))))
     scored = []
-    for person in persons:
-        verdict = score_pair(record, normalise_record(person_to_match_record(person)))
+    for pk, other in _match_records(ids).items():
+        verdict = score_pair(record, other)
         if verdict.decision in (MATCH, REVIEW):
-            scored.append((verdict, person))
-    scored.sort(key=lambda pair: (-pair[0].score, pair[1].pk))
+            scored.append((verdict, pk))
+    scored.sort(key=lambda pair: (-pair[0].score, pair[1]))
     scored = scored[:limit]
-    visible = set(policy.persons_for(user).filter(pk__in=[p.pk for _v, p in scored])
-                  .values_list("pk", flat=True))
+    if not scored:
+        return []
+    # The few shown, with whether the user may open their record.
+    persons = Person.objects.filter(pk__in=[pk for _v, pk in scored]).select_related(
+        "commune").annotate(in_scope=Exists(policy.persons_for(user).filter(pk=OuterRef("pk"))))
+    persons = {p.pk: p for p in persons}
     cards_allowed = _specific(record) and policy.has_perm(user, "registry.search_network")
-    candidates = []
-    for verdict, person in scored:
+    if cards_allowed:
+        prefetch_related_objects(
+            [p for p in persons.values() if not p.in_scope],
+            Prefetch("documents", queryset=IdentityDocument.objects.filter(
+                kind=IdentityDocument.Kind.CIN), to_attr="cins"),
+            Prefetch("follows", queryset=PersonFollow.objects.select_related("centre")))
+    candidates, shown = [], []
+    for verdict, pk in scored:
+        person = persons[pk]
         candidate = Candidate(decision=verdict.decision, score=verdict.score,
                               reasons=list(verdict.reasons))
-        if person.pk in visible:
+        if person.in_scope:
             candidate.person = person
         elif not cards_allowed:
             continue
         else:
-            audit.record_read(actor=user, obj=person, action="registry.person.identity_card")
             candidate.card = identity_card_of(person)
+            shown.append(person)
         candidates.append(candidate)
+    # Every card shown is an audited read: one INSERT for all of them.
+    audit.record_reads(actor=user, objs=shown, action="registry.person.identity_card")
     return candidates

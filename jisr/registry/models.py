@@ -152,7 +152,11 @@ class Person(models.Model):
         verbose_name_plural = _("persons")
         ordering = ["family_name_lat", "first_name_lat", "family_name_ar", "pk"]
         indexes = [models.Index(fields=["birth_year"], name="person_birth_year"),
-                   models.Index(fields=["commune", "birth_year"], name="person_commune")]
+                   models.Index(fields=["commune", "birth_year"], name="person_commune"),
+                   # The few persons without a full birth date, whom the live check's
+                   # name-only keys pair a dated draft with (registry/duplicates.py).
+                   models.Index(fields=["id"], condition=Q(birth_date__isnull=True),
+                                name="person_undated")]
 
     def __str__(self) -> str:
         return self.display_name
@@ -557,11 +561,14 @@ class PersonMatchKey(models.Model):
     the candidates of a draft registration are the persons sharing a key with it."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="match_keys")
-    key = models.CharField(max_length=64, db_index=True)
+    key = models.CharField(max_length=64)
 
     class Meta:
         verbose_name = _("matching key")
         verbose_name_plural = _("matching keys")
+        # The live check reads (key, person) pairs of a few keys: answered from the index
+        # alone. (A plain db_index on key would also add a LIKE index nothing uses.)
+        indexes = [models.Index(fields=["key", "person"], name="matchkey_key_person")]
 
     def __str__(self) -> str:
         return self.key

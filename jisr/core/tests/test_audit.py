@@ -69,6 +69,24 @@ def test_every_account_service_writes_an_audit_entry(world):
                        "accounts.user.reset_two_factor", "accounts.user.unlock"]
 
 
+def test_reads_recorded_together_are_the_entries_recorded_one_by_one(world):
+    # Given two records read at once and the same read recorded alone
+    centres = [world.centre_marrakech, world.centre_oujda]
+    together = audit.record_reads(actor=world.amina, objs=centres, action="test.read",
+                                  reason="why")
+    alone = audit.record_read(actor=world.amina, obj=centres[0], action="test.read",
+                              reason="why")
+    # then the entries are those record_read writes, one per record
+    fields = ("actor", "kind", "action", "object_type", "object_id", "object_label",
+              "fields", "before", "after", "reason", "count", "request_id", "channel")
+    stored = AuditEntry.objects.filter(action="test.read").order_by("pk")
+    assert stored.count() == 3
+    assert [e.object_id for e in together] == [str(c.pk) for c in centres]
+    first = stored.filter(object_id=str(centres[0].pk)).order_by("pk")
+    assert [[getattr(e, f) for f in fields] for e in first] == \
+        [[getattr(alone, f) for f in fields]] * 2
+
+
 def test_a_bulk_operation_writes_one_entry_with_its_count(db):
     from jisr.territory.services import territories_load
 

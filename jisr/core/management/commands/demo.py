@@ -20,22 +20,38 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true",
                             help="Only prepare the database and the demo data.")
+        parser.add_argument("--persons", type=int, default=None, metavar="N", help=(
+            "Generated persons the demo registry holds (default 2000): only the missing "
+            "ones are added, so a second run adds nothing."))
         parser.add_argument("--bind", default=os.environ.get("JISR_BIND", "127.0.0.1:8000"),
                             help="Address to serve on (default 127.0.0.1:8000).")
 
-    def handle(self, *args, no_serve: bool, bind: str, **options):
+    def handle(self, *args, no_serve: bool, bind: str, persons: int | None, **options):
         if not settings.DEMO:
             raise CommandError("Demo data goes only into a demo installation: set JISR_DEMO=1 "
                                "(the `jisr demo` command does) and use a separate database.")
+        if persons is not None and persons < 0:
+            raise CommandError("--persons must be 0 or more.")
         call_command("migrate", interactive=False, verbosity=0)
         for name, step in demo.steps():
-            counts = step()
+            counts = step(**self._step_options(persons))
             summary = ", ".join(f"{k} {v}" for k, v in counts.items())
             self.stdout.write(f"demo {name}: {summary or 'already there'}")
         if no_serve:
             return
         self._banner(bind)
         self._serve(bind)
+
+    def _step_options(self, persons: int | None) -> dict:
+        from jisr.registry import demo as registry_demo
+
+        def progress(done: int, total: int) -> None:
+            if total >= 100_000:
+                self.stdout.write(f"  persons {done:,}/{total:,}")
+                self.stdout.flush()
+
+        return {"persons": registry_demo.DEFAULT_PERSONS if persons is None else persons,
+                "progress": progress}
 
     def _banner(self, bind: str) -> None:
         from jisr.accounts import demo as accounts_demo
