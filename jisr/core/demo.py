@@ -24,4 +24,20 @@ def steps() -> list[tuple[str, Callable[..., dict]]]:
         ("persons", lambda **o: registry_demo.build(
             persons=o.get("persons", registry_demo.DEFAULT_PERSONS),
             progress=o.get("progress"))),
+        ("duplicates", lambda **o: _scan_duplicates()),
     ]
+
+
+def _scan_duplicates() -> dict:
+    """Fill the review queue with the planted duplicates: a scan when persons were added
+    since the last one (the first run, or a larger ``--persons``), none otherwise."""
+    from jisr.registry import review
+    from jisr.registry.models import DuplicateScan, Person
+
+    last = DuplicateScan.objects.filter(status=DuplicateScan.Status.DONE).order_by("-pk").first()
+    persons = Person.objects.filter(merged_into=None).count()
+    if last is not None and last.persons == persons:
+        return {}
+    scan = review.duplicate_scan_start(actor=None, background=False)
+    scan = review.duplicate_scan_run(scan_id=scan.pk)
+    return {"persons compared": scan.persons, "pairs to review": scan.pairs_new}
