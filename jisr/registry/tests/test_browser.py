@@ -53,8 +53,8 @@ def test_reception_searches_then_registers_a_new_person(browser_page, live_url, 
     assert page.blocked == []
 
 
-@pytest.mark.parametrize("language, reason", [("ar", "سنة الازدياد نفسها"),
-                                              ("fr", "Même année de naissance")])
+@pytest.mark.parametrize("language, reason", [("ar", "الاسمان العائليان متطابقان"),
+                                              ("fr", "Noms de famille identiques")])
 def test_possible_duplicates_appear_while_a_person_is_typed(browser_page, live_url, world,
                                                             language, reason):
     page = browser_page
