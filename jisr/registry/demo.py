@@ -261,7 +261,8 @@ def add_persons(count: int, *, seed: int = 2026, workers: int | None = None,
     specs = _chunks(count, seed, generated_so_far())
     with transaction.atomic():
         writer = _Writer()
-        if writer.postgres and count >= BULK_FROM and count >= Person.objects.count():
+        lifted = writer.postgres and count >= BULK_FROM and count >= Person.objects.count()
+        if lifted:
             writer.lift()
         taken = set(IdentityDocument.objects.filter(kind__in=[_DOC.CIN, _DOC.RNP])
                     .values_list("kind", "number"))
@@ -277,11 +278,13 @@ def add_persons(count: int, *, seed: int = 2026, workers: int | None = None,
                     f"relatives, {out.documents} documents, {out.phones} phones, "
                     f"{out.match_keys} match keys; seed {seed}"))
     if writer.postgres:
-        # Fresh statistics, or the planner guesses the new tables' sizes until autovacuum.
+        # Fresh statistics, or the planner guesses the new tables' sizes until autovacuum;
+        # after a large load also the visibility map, without which PostgreSQL cannot
+        # answer the live check from its indexes alone (VACUUM: outside a transaction).
+        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in _TABLES)
+        vacuum = lifted and not connection.in_atomic_block
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE registry_person, registry_personmatchkey, "
-                           "registry_identitydocument, registry_phone, registry_personfollow, "
-                           "registry_household, registry_householdmembership")
+            cursor.execute(f"{'VACUUM (ANALYZE)' if vacuum else 'ANALYZE'} {tables}")
     return out
 
 

@@ -526,7 +526,7 @@ class _ChunkBuilder:
             value = rec.get(f"{column}_name", "")
             if value:
                 names[f"{column}_name_{'ar' if is_arabic(value) else 'lat'}"] = value
-        birth_date, birth_year, approximate = self._birth(someone, rec)
+        birth_date, birth_year, approximate = self._birth(someone, rec, first=first)
         commune = rec.get("commune_code", "") if not first else someone.commune
         commune = commune or someone.commune
         adult = self.adult(someone)
@@ -595,7 +595,11 @@ class _ChunkBuilder:
             self.out.raws[index] = raw
         return index
 
-    def _birth(self, someone: _Someone, rec: dict) -> tuple[date | None, int, bool]:
+    def _birth(self, someone: _Someone, rec: dict, *, first: bool
+               ) -> tuple[date | None, int, bool]:
+        if first and self.year - someone.year >= 60 and self.rng.random() < 0.25:
+            # Many older people were registered late: only a (presumed) year is known.
+            return None, someone.year, True
         try:
             parsed = _date(rec.get("birth_date", ""))
         except InvalidValue:

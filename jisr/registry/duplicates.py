@@ -10,12 +10,11 @@ each card an audited read.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from jisr.accounts import policy
@@ -31,7 +30,7 @@ from jisr.matching import (
     normalise_record,
     score_pair,
 )
-from jisr.registry.models import IdentityDocument, Person, PersonFollow, PersonMatchKey, Phone
+from jisr.registry.models import IdentityDocument, Person, PersonFollow, PersonMatchKey
 from jisr.registry.selectors import IdentityCard, identity_card_of
 
 # Every reason code the engine emits (jisr/matching/score.py), in the words a worker reads.
@@ -163,27 +162,6 @@ def _specific(record: Record) -> bool:
     return bool(record.first and record.last and record.birth_date)
 
 
-def _match_records(ids: set[int]) -> dict[int, Record]:
-    """The engine's records of the persons ``ids`` (merged ones left out) from one query:
-    the same values :func:`person_to_match_record` reads, the first CIN, other numbered
-    document (by kind) and phone taken by subqueries in the order it reads them."""
-    documents = IdentityDocument.objects.filter(person=OuterRef("pk")).exclude(
-        number="").order_by("kind", "pk").values("number")
-    rows = Person.objects.filter(pk__in=ids, merged_into=None).values(
-        "pk", *Person.NAME_FIELDS, "sex", "birth_date", "birth_year", "address",
-        commune_code=F("commune__code"),
-        first_cin=Subquery(documents.filter(kind=IdentityDocument.Kind.CIN)[:1]),
-        first_other=Subquery(documents.exclude(kind=IdentityDocument.Kind.CIN)[:1]),
-        first_phone=Subquery(Phone.objects.filter(person=OuterRef("pk")).order_by(
-            "pk").values("number")[:1]))
-    return {row["pk"]: normalise_record(_raw(
-        names={f: row[f] for f in Person.NAME_FIELDS}, sex=row["sex"],
-        birth_date=row["birth_date"], birth_year=row["birth_year"],
-        commune_code=row["commune_code"] or "", address=row["address"],
-        cin=row["first_cin"] or "", other_id=row["first_other"] or "",
-        phone=row["first_phone"] or "")) for row in rows}
-
-
 def person_match_keys_refresh(person: Person) -> None:
     """Recompute the person's keys; called by the services inside their transaction."""
     person = Person.objects.select_related("commune").prefetch_related(
@@ -227,35 +205,72 @@ def stored_reason(data: dict) -> Reason:
                   params=dict(data.get("params") or {}))
 
 
-def _candidate_ids(record: Record, keys: set[str]) -> set[int]:
-    """Persons sharing a usable key with the draft, in one query. A key shared by more
-    than ``block_limit(key)`` persons is not used, so each key's part of the query stops
-    at one row more than its limit: a common name in a national registry costs no more
-    than a rare one. Dateless keys pair a dated draft only with persons lacking a full date
-    (the engine's rule), and then count only those."""
+def _usable_members(record: Record, keys: set[str]) -> tuple[str, list]:
+    """SQL of the persons sharing a usable key with the draft. A key shared by more than
+    ``block_limit(key)`` persons is not used, so each key's part stops at one row more
+    than its limit: a common name in a national registry costs no more than a rare one.
+    Dateless keys pair a dated draft only with persons lacking a full date (the engine's
+    rule), and then count only those."""
     dated = _dated(record)
     parts, params = [], []
     for i, key in enumerate(sorted(keys)):
         undated = dated and key[: key.index(":")] in DATELESS
         # Only constants and placeholders go into the text.
         parts.append(f"SELECT * FROM ({_UNDATED if undated else _MEMBERS}) AS k{i}")  # noqa: S608
-        params += [key, block_limit(key) + 1]
-    members: dict[str, set[int]] = defaultdict(set)
+        params += [block_limit(key), key, block_limit(key) + 1]
+    return _USABLE.replace("{members}", " UNION ALL ".join(parts)), params
+
+
+def _candidate_ids(record: Record, keys: set[str]) -> set[int]:
+    sql, params = _usable_members(record, keys)
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        for key, person_id in cursor.fetchall():
-            members[key].add(person_id)
-    return {pid for key, ids in members.items() if len(ids) <= block_limit(key)
-            for pid in ids}
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
 
 
-# The persons holding a key, up to a limit; the second only those without a full birth
-# date. (Raw SQL: the ORM cannot put a LIMIT inside a UNION on SQLite.)
-_MEMBERS = ('SELECT m."key", m."person_id" FROM "registry_personmatchkey" m '
+def _candidates(record: Record, keys: set[str]) -> dict[int, Record]:
+    """The engine's records of the candidates (merged persons left out), in one query: the
+    values :func:`person_to_match_record` reads, the first CIN, other numbered document (by
+    kind) and phone in the order it reads them."""
+    usable, params = _usable_members(record, keys)
+    out = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_RECORDS.replace("{usable}", usable), params)
+        for pk, *names, sex, birth, year, address, commune, cin, other, phone in cursor:
+            if isinstance(birth, str):  # SQLite
+                birth = date.fromisoformat(birth)
+            out[pk] = normalise_record(_raw(
+                names=dict(zip(Person.NAME_FIELDS, names, strict=True)), sex=sex,
+                birth_date=birth, birth_year=year, commune_code=commune or "",
+                address=address, cin=cin or "", other_id=other or "", phone=phone or ""))
+    return out
+
+
+# Raw SQL: the ORM cannot put a LIMIT inside a UNION on SQLite, and building these with
+# it cost more than running them. The persons holding a key (with the key's limit), up to
+# one past the limit; the second only those without a full birth date.
+_MEMBERS = ('SELECT m."key", m."person_id", %s AS lim FROM "registry_personmatchkey" m '
             'WHERE m."key" = %s LIMIT %s')
-_UNDATED = ('SELECT m."key", m."person_id" FROM "registry_personmatchkey" m '
+_UNDATED = ('SELECT m."key", m."person_id", %s AS lim FROM "registry_personmatchkey" m '
             'JOIN "registry_person" p ON p."id" = m."person_id" '
             'WHERE m."key" = %s AND p."birth_date" IS NULL LIMIT %s')
+# Those of the keys held by no more persons than their limit.
+_USABLE = ('WITH m AS ({members}), usable AS (SELECT "key" FROM m GROUP BY "key" '
+           'HAVING COUNT(DISTINCT "person_id") <= MIN(lim)) '
+           'SELECT DISTINCT m."person_id" FROM m JOIN usable u ON u."key" = m."key"')
+# Each candidate's fields, first CIN, first other numbered document and first phone.
+_RECORDS = (
+    'SELECT p."id", p."first_name_ar", p."family_name_ar", p."father_name_ar", '
+    'p."mother_name_ar", p."first_name_lat", p."family_name_lat", p."father_name_lat", '
+    'p."mother_name_lat", p."sex", p."birth_date", p."birth_year", p."address", c."code", '
+    '(SELECT d."number" FROM "registry_identitydocument" d WHERE d."person_id" = p."id" '
+    """AND d."number" <> '' AND d."kind" = 'cin' ORDER BY d."kind", d."id" LIMIT 1), """
+    '(SELECT d."number" FROM "registry_identitydocument" d WHERE d."person_id" = p."id" '
+    """AND d."number" <> '' AND d."kind" <> 'cin' ORDER BY d."kind", d."id" LIMIT 1), """
+    '(SELECT f."number" FROM "registry_phone" f WHERE f."person_id" = p."id" '
+    'ORDER BY f."id" LIMIT 1) '
+    'FROM "registry_person" p LEFT JOIN "territory_commune" c ON c."id" = p."commune_id" '
+    'WHERE p."id" IN ({usable}) AND p."merged_into_id" IS NULL')
 
 
 def duplicate_candidates(*, user, draft: dict, limit: int = 10) -> list[Candidate]:
@@ -267,11 +282,8 @@ def duplicate_candidates(*, user, draft: dict, limit: int = 10) -> list[Candidat
     keys = _keys(record)
     if not keys:
         return []
-    ids = _candidate_ids(record, keys)
-    if not ids:
-        return []
     scored = []
-    for pk, other in _match_records(ids).items():
+    for pk, other in _candidates(record, keys).items():
         verdict = score_pair(record, other)
         if verdict.decision in (MATCH, REVIEW):
             scored.append((verdict, pk))

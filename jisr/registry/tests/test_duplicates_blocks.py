@@ -62,3 +62,35 @@ def test_a_name_only_key_counts_only_the_persons_without_a_full_date(world):
     assert born_1975
     assert _candidates({**draft, "birth_date": None, "birth_year": 1975}) == \
         born_1975 | {undated.pk}
+
+
+def test_candidates_are_read_as_the_services_read_persons(world):
+    # Given persons with every field the engine reads: eight names, two documents besides
+    # the CIN, two phones, a commune and an address
+    from jisr.registry.models import IdentityDocument, Phone
+
+    people = []
+    for i, first in enumerate(("Fatima", "Fatma")):
+        person = PersonFactory(
+            first_name_ar="فاطمة", family_name_ar="الزهراء", father_name_ar="محمد",
+            mother_name_ar="خديجة", first_name_lat=first, family_name_lat="Zahra",
+            father_name_lat="Mohamed", mother_name_lat="Khadija", sex="female",
+            birth_year=1984, birth_date=date(1984, 5, 6 + i), address="12 Rue Al Amal",
+            commune=world.centre_marrakech.commune, registered_at=world.centre_marrakech,
+            cin=f"BE12345{i}", phone="0612345678")
+        IdentityDocument.objects.create(person=person, kind="rsu", number=f"00123456{i}")
+        IdentityDocument.objects.create(person=person, kind="passport", number=f"AB99{i}",
+                                        country="MA")
+        Phone.objects.create(person=person, number="+212698765432")
+        duplicates.person_match_keys_refresh(person)
+        people.append(person)
+    draft = {"first_name_lat": "Fatima", "family_name_lat": "Zahra", "sex": "female",
+             "birth_date": date(1984, 5, 6)}
+    record = normalise_record(duplicates.draft_to_match_record(draft))
+    # then the check reads each candidate exactly as person_match_keys_refresh does
+    found = duplicates._candidates(record, duplicates._keys(record))
+    assert {p.pk for p in people} <= set(found)
+    for person in people:
+        expected = normalise_record(duplicates.person_to_match_record(person))
+        assert found[person.pk] == expected
+        assert found[person.pk].other_id == "AB990" or found[person.pk].other_id == "AB991"
