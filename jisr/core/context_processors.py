@@ -17,6 +17,7 @@ NAVIGATION = [
     ("cases.view", "cases:list", _("Cases")),
     ("registry.view_persons", "registry:search", _("Persons")),
     ("registry.review_duplicates", "registry:duplicate_queue", _("Duplicates")),
+    ("imports.import_persons", "imports:index", _("Imports")),
     ("cases.manage_questionnaires", "cases:questionnaires", _("Questionnaires")),
     ("network.view_centres", "network:centre_list", _("Centres")),
     ("network.view_partners", "network:partner_list", _("Partners")),
