@@ -20,10 +20,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.apps import apps
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +30,8 @@ from jisr.accounts import policy
 from jisr.accounts.roles import Role
 from jisr.core import audit
 from jisr.core.exceptions import Conflict, NotFound, ValidationFailed
+from jisr.notifications.models import Notification
+from jisr.notifications.services import notify
 from jisr.registry.duplicates import person_match_keys_refresh
 from jisr.registry.models import (
     DuplicatePair,
@@ -179,24 +179,19 @@ def _managers_of(persons, actor) -> list:
 
 
 def _notify(*, merge: PersonMerge, managers: list, base_url: str, undo: bool) -> None:
-    for manager in managers:
-        context = {"merge": merge, "manager": manager, "undo": undo,
-                   "actor": merge.undone_by if undo else merge.merged_by,
-                   "link": base_url.rstrip("/") + reverse("registry:merge_detail",
-                                                          args=[merge.pk])}
-        subject = render_to_string("registry/email/merge_subject.txt", context).strip()
-        send_mail(subject, render_to_string("registry/email/merge.txt", context), None,
-                  [manager.email])
-
-
-def _notify_on_commit(**kwargs) -> None:
+    """Tell the managers of the other centres following either record (in their inbox and by
+    e-mail), in the language of the request that made the change."""
     language = translation.get_language()
-
-    def send():
-        with translation.override(language):
-            _notify(**kwargs)
-
-    transaction.on_commit(send)
+    path = reverse("registry:merge_detail", args=[merge.pk])
+    actor = merge.undone_by if undo else merge.merged_by
+    for manager in managers:
+        context = {"merge": merge, "manager": manager, "undo": undo, "actor": actor,
+                   "link": base_url.rstrip("/") + path}
+        for channel in (Notification.Channel.IN_APP, Notification.Channel.EMAIL):
+            notify(event="registry.merge_undone" if undo else "registry.merge",
+                   key=f"merge:{merge.pk}", channel=channel,
+                   template="registry/email/merge", context=context, recipient=manager,
+                   language=language, related=merge, link_url=path, actor=actor)
 
 
 @transaction.atomic
@@ -246,7 +241,7 @@ def person_merge(*, actor, survivor_id, absorbed_id, choices: dict | None = None
         note=(note or "").strip(), merged_by=actor)
     audit.record(actor=actor, action="registry.person.merge", obj=merge,
                  after={"moved": len(moved), "left": left}, count=len(moved))
-    _notify_on_commit(merge=merge, managers=_managers_of([survivor, absorbed], actor),
+    _notify(merge=merge, managers=_managers_of([survivor, absorbed], actor),
                       base_url=base_url, undo=False)
     return merge
 
@@ -294,7 +289,7 @@ def person_unmerge(*, actor, merge_id, reason: str, base_url: str = "") -> Perso
     merge.save(update_fields=["undone_by", "undone_at", "undo_reason"])
     audit.record(actor=actor, action="registry.person.unmerge", obj=merge, reason=reason,
                  count=len(merge.moved))
-    _notify_on_commit(merge=merge, managers=_managers_of([merge.survivor, merge.absorbed],
+    _notify(merge=merge, managers=_managers_of([merge.survivor, merge.absorbed],
                                                          actor),
                       base_url=base_url, undo=True)
     return merge

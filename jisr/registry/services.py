@@ -9,9 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +19,8 @@ from jisr.accounts.roles import Role, ScopeKind
 from jisr.core import audit
 from jisr.core.exceptions import AccessDenied, DomainError, NotFound, ValidationFailed
 from jisr.core.models import AuditEntry
+from jisr.notifications.models import Notification
+from jisr.notifications.services import notify
 from jisr.registry.duplicates import person_match_keys_refresh
 from jisr.registry.models import (
     BreakGlassGrant,
@@ -300,15 +300,18 @@ def _managers_to_notify(person: Person) -> list:
 
 
 def _notify_managers(*, grant: BreakGlassGrant, managers: list, base_url: str) -> None:
+    # Staff have no stored language preference yet: the notice goes out in the language of
+    # the request that broke the glass (Arabic unless chosen otherwise).
+    language = translation.get_language()
+    path = reverse("registry:person_detail", args=[grant.person_id])
     for manager in managers:
-        # Staff have no stored language preference yet: the notice goes out in the
-        # language of the request that broke the glass (Arabic unless chosen otherwise).
         context = {"grant": grant, "manager": manager, "actor": grant.user,
-                   "centre": manager.centre, "link": base_url.rstrip("/") + reverse(
-                       "registry:person_detail", args=[grant.person_id])}
-        subject = render_to_string("registry/email/break_glass_subject.txt", context).strip()
-        body = render_to_string("registry/email/break_glass.txt", context)
-        send_mail(subject, body, None, [manager.email])
+                   "centre": manager.centre, "link": base_url.rstrip("/") + path}
+        for channel in (Notification.Channel.IN_APP, Notification.Channel.EMAIL):
+            notify(event="registry.break_the_glass", key=f"grant:{grant.pk}",
+                   channel=channel, template="registry/email/break_glass", context=context,
+                   recipient=manager, language=language, related=grant, link_url=path,
+                   actor=grant.user)
 
 
 @transaction.atomic
@@ -335,12 +338,5 @@ def break_the_glass(*, actor, person_id, reason: str, base_url: str = "") -> Bre
     grant.save()
     audit.record(actor=actor, action="registry.person.break_the_glass", obj=person,
                  reason=reason, kind=AuditEntry.Kind.SECURITY)
-    managers = _managers_to_notify(person)
-    language = translation.get_language()
-
-    def notify():
-        with translation.override(language):
-            _notify_managers(grant=grant, managers=managers, base_url=base_url)
-
-    transaction.on_commit(notify)
+    _notify_managers(grant=grant, managers=_managers_to_notify(person), base_url=base_url)
     return grant

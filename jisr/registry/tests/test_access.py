@@ -9,6 +9,7 @@ from django.utils import timezone
 from jisr.accounts import policy
 from jisr.core.exceptions import AccessDenied, DomainError, NotFound, ValidationFailed
 from jisr.core.models import AuditEntry
+from jisr.notifications.models import Notification
 from jisr.registry import selectors, services
 from jisr.registry.models import BreakGlassGrant
 from jisr.registry.search import PersonQuery
@@ -123,6 +124,10 @@ def test_breaking_the_glass_opens_the_record_audits_and_tells_the_manager(
     assert message.to == [world.khadija.email]
     assert REASON in message.body and world.karim.get_full_name() in message.body
     assert f"https://jisr.example.ma/registry/persons/{person.pk}/" in message.body
+    # The same notice waits in the manager's inbox, linked to the record.
+    inbox = Notification.objects.get(recipient=world.khadija, channel="in_app",
+                                     event="registry.break_the_glass")
+    assert REASON in inbox.body and inbox.link_url == f"/registry/persons/{person.pk}/"
 
 
 def test_the_grant_expires(world, settings):
