@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "jisr.cases",
     "jisr.notifications",
     "jisr.imports",
+    "jisr.reports",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -195,6 +195,7 @@ urlpatterns = [
     path("cases/", include("jisr.cases.urls")),
     path("notifications/", include("jisr.notifications.urls")),
     path("imports/", include("jisr.imports.urls")),
+    path("reports/", include("jisr.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api"))),
 ]

@@ -96,6 +96,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
                                         Role.ADMINISTRATOR}),
     # The questionnaire builder: sections, questions, conditions, scoring, publishing.
     "cases.manage_questionnaires": frozenset({Role.ADMINISTRATOR}),
+    # The centre's activity figures (KPIs) and monthly reports: a manager their centre (exact
+    # counts), coordinators their territory with drill-down to centres, analysts and
+    # administrators the country; without person-level access small cells are suppressed.
+    "reports.view_kpis": frozenset({Role.CENTRE_MANAGER, *COORDINATOR_ROLES,
+                                    Role.NATIONAL_ANALYST, Role.ADMINISTRATOR}),
     # Importing persons and households from a spreadsheet for one's centre: its import
     # sources, runs and reports (docs/imports.md).
     "imports.import_persons": frozenset({Role.CENTRE_MANAGER}),
@@ -475,6 +480,22 @@ def transfers_for(user) -> QuerySet:
     if not has_perm(user, "cases.view_restricted"):
         incoming &= Q(case__restricted=False)
     return qs.filter(outgoing | incoming)
+
+
+def kpi_centres_for(user) -> QuerySet:
+    """Centres whose activity figures the user may read: a manager their own centre, the
+    others the centres of their territory."""
+    if not has_perm(user, "reports.view_kpis"):
+        return centres_for(user).none()
+    if user.scope_kind == ScopeKind.CENTRE:
+        return centres_for(user).filter(pk=user.centre_id)
+    return centres_for(user)
+
+
+def kpi_exact_for(user) -> bool:
+    """Whether the user's figures may show small counts: only with person-level access to
+    the cases behind them (centre staff); others see "fewer than 5"."""
+    return has_perm(user, "cases.view")
 
 
 def case_aggregate_centres_for(user) -> QuerySet:

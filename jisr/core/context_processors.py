@@ -18,6 +18,7 @@ NAVIGATION = [
     ("registry.view_persons", "registry:search", _("Persons")),
     ("registry.review_duplicates", "registry:duplicate_queue", _("Duplicates")),
     ("imports.import_persons", "imports:index", _("Imports")),
+    ("reports.view_kpis", "reports:kpis", _("Activity figures")),
     ("cases.manage_questionnaires", "cases:questionnaires", _("Questionnaires")),
     ("network.view_centres", "network:centre_list", _("Centres")),
     ("network.view_partners", "network:partner_list", _("Partners")),

@@ -25,7 +25,15 @@ def steps() -> list[tuple[str, Callable[..., dict]]]:
             persons=o.get("persons", registry_demo.DEFAULT_PERSONS),
             progress=o.get("progress"))),
         ("duplicates", lambda **o: _scan_duplicates()),
+        # Last: the activity figures of everything the steps above back-dated.
+        ("figures", lambda **o: {"activity figures": _refresh_figures()}),
     ]
+
+
+def _refresh_figures() -> int:
+    from jisr.reports.aggregates import kpis_refresh
+
+    return kpis_refresh(full=True).cells
 
 
 def _scan_duplicates() -> dict:

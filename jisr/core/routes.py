@@ -105,6 +105,9 @@ ROUTES: dict[str, str] = {
     "imports:run_for_real": PROTECTED,
     "imports:run_resume": PROTECTED,
     "imports:source_edit": PROTECTED,
+    # activity figures (reports.selectors scopes them with policy.kpi_centres_for)
+    "reports:kpis": PROTECTED,
+    "reports:kpis_centre": PROTECTED,
     # API
     "api:auth_token": PUBLIC,
     "api:schema": PUBLIC,
