@@ -108,6 +108,10 @@ ROUTES: dict[str, str] = {
     # activity figures (reports.selectors scopes them with policy.kpi_centres_for)
     "reports:kpis": PROTECTED,
     "reports:kpis_centre": PROTECTED,
+    "reports:monthly_request": PROTECTED,
+    "reports:monthly_request_centre": PROTECTED,
+    "reports:monthly_detail": PROTECTED,
+    "reports:monthly_file": PROTECTED,
     # API
     "api:auth_token": PUBLIC,
     "api:schema": PUBLIC,

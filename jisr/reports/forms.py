@@ -60,3 +60,14 @@ class KpiFilterForm(forms.Form):
         form = cls({})
         form.is_valid()
         return form.filters()
+
+
+class MonthlyReportForm(forms.Form):
+    month = forms.RegexField(label=_("Month"), regex=MONTH,
+                             error_messages={"invalid": _("Give a month as YYYY-MM.")},
+                             widget=forms.TextInput(attrs={"type": "month"}))
+    language = forms.ChoiceField(label=_("Language"),
+                                 choices=[("ar", "العربية"), ("fr", "Français")])
+
+    def clean_month(self) -> date:
+        return _month(self.cleaned_data["month"])

@@ -88,3 +88,45 @@ class KpiRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} ({self.cells})"
+
+
+class ActivityReport(models.Model):
+    """A monthly activity report asked by a user, built in the background as a workbook
+    (XLSX) and a printed document (PDF) in one language, from the figures that user may
+    read (``centre`` empty: every centre of their scope)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("asked by"))
+    centre = models.ForeignKey("network.Centre", on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="+", verbose_name=_("centre"))
+    month = models.DateField(_("month"))
+    language = models.CharField(_("language"), max_length=5,
+                                choices=[("ar", "العربية"), ("fr", "Français")])
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    xlsx_name = models.CharField(max_length=200, blank=True, editable=False)
+    pdf_name = models.CharField(max_length=200, blank=True, editable=False)
+    requested_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    AUDIT_VALUE_FIELDS = ("centre", "month", "language", "status")
+
+    class Meta:
+        verbose_name = _("monthly activity report")
+        verbose_name_plural = _("monthly activity reports")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.centre_id or '*'} {self.language}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -125,3 +125,13 @@ def caseloads(*, user, centre) -> list[dict]:
              "open": r.open_cases if exact or r.open_cases >= SMALL_CELL else None,
              "urgent": r.urgent if exact or r.urgent == 0 or r.urgent >= SMALL_CELL else None}
             for r in rows]
+
+
+def activity_reports_for(*, user) -> QuerySet:
+    """The monthly reports the user asked for (while they may still read the figures)."""
+    from jisr.reports.models import ActivityReport
+
+    qs = ActivityReport.objects.select_related("centre")
+    if not policy.has_perm(user, "reports.view_kpis"):
+        return qs.none()
+    return qs.filter(requested_by=user)

@@ -16,3 +16,10 @@ def refresh_kpis() -> int:
     """Bring the activity figures up to date (the months since the last refresh); returns
     the number of figures written."""
     return aggregates.kpis_refresh().cells
+
+
+@task()
+def build_activity_report(report_id: int) -> str:
+    from jisr.reports import monthly
+
+    return monthly.activity_report_build(report_id=report_id).status

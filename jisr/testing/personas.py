@@ -98,6 +98,8 @@ class World:
     appointments: dict = field(default_factory=dict)
     transfers: dict = field(default_factory=dict)
     notifications: dict = field(default_factory=dict)
+    # A monthly activity report khadija asked for (jisr.reports), not built yet.
+    reports: dict = field(default_factory=dict)
 
     def __getattr__(self, name):
         users = self.__dict__.get("users", {})
@@ -162,7 +164,18 @@ def build_world() -> World:
     from jisr.testing.import_factories import import_world
 
     import_world(world)
+    _add_reports(world)
     return world
+
+
+def _add_reports(world: World) -> None:
+    from django.utils import timezone
+
+    from jisr.reports.models import ActivityReport
+
+    world.reports["khadija"] = ActivityReport.objects.create(
+        requested_by=world.users["khadija"], centre=world.centre_marrakech,
+        month=timezone.localdate().replace(day=1), language="fr")
 
 
 def _add_offerings(world: World) -> None:

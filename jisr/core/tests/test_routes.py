@@ -61,6 +61,8 @@ SAMPLES = {
         kind="choice").first().options.first().pk, 999999],
     "rule_id": lambda w: [_published_version().questions.filter(
         kind="choice").first().rules.first().pk, 999999],
+    "report_id": lambda w: [w.reports["khadija"].pk, 999999],
+    "kind": lambda w: ["xlsx", "pdf", "nope"],
     "run_id": lambda w: [*import_world(w)["runs"], 999999],
     "source_id": lambda w: [*import_world(w)["sources"], 999999],
 }
