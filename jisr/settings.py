@@ -63,6 +63,10 @@ JISR_BREAK_GLASS_HOURS = env_int("JISR_BREAK_GLASS_HOURS", 24, minimum=1)
 JISR_IMPORT_MAX_MB = env_int("JISR_IMPORT_MAX_MB", 50, minimum=1)
 JISR_IMPORT_CHUNK_ROWS = env_int("JISR_IMPORT_CHUNK_ROWS", 1000, minimum=1)
 JISR_IMPORT_STALL_MINUTES = env_int("JISR_IMPORT_STALL_MINUTES", 10, minimum=1)
+# Work views (docs/work.md): a received case is due for its listening interview this many
+# days after reception, a listened case for its orientation this many days after listening.
+JISR_LISTENING_DUE_DAYS = env_int("JISR_LISTENING_DUE_DAYS", 7, minimum=1)
+JISR_ORIENTATION_DUE_DAYS = env_int("JISR_ORIENTATION_DUE_DAYS", 14, minimum=1)
 ALLOWED_HOSTS = env_list("JISR_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("JISR_CSRF_TRUSTED_ORIGINS", [])
 

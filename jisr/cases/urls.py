@@ -2,12 +2,14 @@
 
 from django.urls import path
 
-from jisr.cases import views, views_builder
+from jisr.cases import views, views_builder, views_work
 
 app_name = "cases"
 
 urlpatterns = [
     path("", views.case_list, name="list"),
+    path("work/", views_work.my_work, name="work"),
+    path("work/queues/", views_work.centre_queues, name="queues"),
     path("reception/", views.reception_search, name="reception"),
     path("reception/<int:person_id>/", views.case_open, name="open"),
     path("<int:case_id>/", views.case_detail, name="detail"),

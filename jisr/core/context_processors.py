@@ -13,6 +13,7 @@ NAVIGATION = [
     ("accounts.view_team", "accounts:team", _("My team")),
     ("accounts.manage_staff", "accounts:staff_list", _("Staff accounts")),
     ("audit.browse", "core:audit_list", _("Audit trail")),
+    ("cases.view", "cases:work", _("My work")),
     ("cases.open", "cases:reception", _("Reception")),
     ("cases.view", "cases:list", _("Cases")),
     ("registry.view_persons", "registry:search", _("Persons")),

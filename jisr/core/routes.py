@@ -106,6 +106,8 @@ ROUTES: dict[str, str] = {
     "imports:run_resume": PROTECTED,
     "imports:source_edit": PROTECTED,
     # activity figures (reports.selectors scopes them with policy.kpi_centres_for)
+    "cases:work": PROTECTED,
+    "cases:queues": PROTECTED,
     "reports:kpis": PROTECTED,
     "reports:kpis_centre": PROTECTED,
     "reports:monthly_request": PROTECTED,

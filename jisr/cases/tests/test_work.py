@@ -1,0 +1,99 @@
+"""Work views: a worker's caseload with what is overdue first, and the centre's queues;
+only the user's centre, restricted cases only for who may see them, nothing for the
+outsider, and a number of queries that does not grow with the cases."""
+
+import html
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from jisr.cases import services, work
+from jisr.cases.models import Case
+from jisr.registry.models import Consent
+from jisr.testing.person_factories import PersonFactory
+from jisr.testing.personas import CANARY_PERSON_MARRAKECH, CANARY_PERSON_OUJDA
+
+
+def _case(world, *, days_ago=0, assigned="youssef"):
+    person = PersonFactory(registered_at=world.centre_marrakech)
+    Consent.objects.create(person=person, purpose=Consent.Purpose.CASE_FOLLOW_UP,
+                           method=Consent.Method.SIGNATURE, recorded_by=world.youssef,
+                           centre=world.centre_marrakech)
+    case = services.case_open(actor=world.amina, person=person, channel="walk_in",
+                              request="Aide", assigned_to=world.users[assigned])
+    moment = timezone.now() - timedelta(days=days_ago)
+    Case.objects.filter(pk=case.pk).update(opened_at=moment, stage_changed_at=moment)
+    case.refresh_from_db()
+    return case
+
+
+def test_overdue_work_comes_first(world):
+    late = _case(world, days_ago=30)
+    fresh = _case(world, days_ago=0)
+    mine = work.my_work(user=world.youssef)
+    overdue = [item.case for item in mine["overdue"]]
+    upcoming = [item.case for item in mine["upcoming"]]
+    assert late in overdue and fresh in upcoming
+    assert all(item.overdue for item in mine["overdue"])
+    # The interview booked for tomorrow in the shared world is not today's work.
+    assert not any(i.what == "Interview" for i in mine["upcoming"] + mine["overdue"])
+
+
+def test_today_s_interview_is_in_the_caseload(world):
+    appointment = world.appointments["marrakech"]
+    soon = timezone.localtime().replace(hour=23, minute=0)
+    type(appointment).objects.filter(pk=appointment.pk).update(start=soon)
+    items = work.my_work(user=world.youssef)["upcoming"]
+    assert any(i.case == world.cases["marrakech"] and i.due == soon for i in items)
+
+
+def test_the_centre_queues_list_waiting_cases_oldest_first(world):
+    old = _case(world, days_ago=20, assigned="khadija")
+    sections = {s.key: s for s in work.centre_queues(user=world.amina)}
+    waiting = [item.case for item in sections["to_listen"].items]
+    assert waiting[0] == old
+    assert world.cases["marrakech"] in waiting
+    # The restricted case is not the reception officer's to see.
+    assert world.cases["restricted"] not in waiting
+    assert sections["to_orient"].total == 0
+
+
+def test_the_pages_show_only_the_centre(world, client_for):
+    for url in ("/cases/work/", "/cases/work/queues/"):
+        page = client_for("youssef", "fr").get(url).content.decode()
+        assert CANARY_PERSON_OUJDA not in page
+    queues = html.unescape(client_for("youssef", "fr").get("/cases/work/queues/").content
+                           .decode())
+    assert CANARY_PERSON_MARRAKECH in queues and "En attente d'écoute" in queues
+
+
+@pytest.mark.parametrize("name", ["karim", "safi"])
+def test_workers_of_other_centres_see_none_of_marrakech(world, client_for, name):
+    for url in ("/cases/work/", "/cases/work/queues/"):
+        response = client_for(name).get(url)
+        assert response.status_code == 200
+        assert CANARY_PERSON_MARRAKECH not in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["rachid", "laila", "omar", "nadia", "admin"])
+def test_roles_without_cases_get_nothing(world, client_for, name):
+    for url in ("/cases/work/", "/cases/work/queues/"):
+        assert client_for(name).get(url).status_code == 403
+
+
+def test_the_queries_do_not_grow_with_the_cases(world, client_for):
+    client = client_for("youssef")
+    for _i in range(2):
+        _case(world, days_ago=3)
+    counts = []
+    for extra in (0, 8):
+        for _i in range(extra):
+            _case(world, days_ago=9)
+        for url in ("/cases/work/", "/cases/work/queues/"):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts.append(len(queries))
+    assert counts[:2] == counts[2:]

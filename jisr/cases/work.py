@@ -1,0 +1,163 @@
+"""Work views: what a worker opens every morning (their caseload, what is overdue first) and
+the centre's queues.
+
+Each module contributes sections with :func:`register_mine` (items owned by the user: an
+interview to hold, a case to orient, a referral awaiting its answer, a plan step, a
+follow-up) and :func:`register_queue` (the centre's queues: waiting for listening, waiting
+for orientation, referrals awaiting partners, waiting lists). A section is a function of the
+user and the time returning a :class:`Section`; it reads through the access policy and
+runs a fixed number of queries (it is limited to :data:`LIMIT` rows and counts the rest).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jisr.accounts import policy
+from jisr.cases.models import Appointment, Case, Stage
+
+LIMIT = 50
+
+
+@dataclass
+class Item:
+    case: Case
+    what: str
+    due: datetime | date | None = None
+    url: str = ""
+    detail: str = ""
+    overdue: bool = False
+
+    def overdue_at(self, now: datetime) -> bool:
+        if self.due is None:
+            return False
+        if isinstance(self.due, datetime):
+            return self.due < now
+        return self.due < timezone.localtime(now).date()
+
+
+@dataclass
+class Section:
+    key: str
+    label: str
+    items: list[Item] = field(default_factory=list)
+    total: int = 0
+    # A queue's own table (e.g. waiting lists per service): rows of (label, count, detail).
+    rows: list[tuple] = field(default_factory=list)
+
+
+SectionSource = Callable[..., Section]
+_mine: dict[str, tuple[int, SectionSource]] = {}
+_queues: dict[str, tuple[int, SectionSource]] = {}
+
+
+def register_mine(key: str, source: SectionSource, *, order: int = 50) -> None:
+    _mine[key] = (order, source)
+
+
+def register_queue(key: str, source: SectionSource, *, order: int = 50) -> None:
+    _queues[key] = (order, source)
+
+
+def _sections(registry, user, now) -> list[Section]:
+    return [source(user=user, now=now) for _o, source in sorted(
+        registry.values(), key=lambda entry: entry[0])]
+
+
+def my_work(*, user, now: datetime | None = None) -> dict:
+    """The user's caseload: every item, overdue ones first (then by due date), and the
+    sections they come from."""
+    now = now or timezone.now()
+    sections = _sections(_mine, user, now)
+    items = [item for section in sections for item in section.items]
+    for item in items:
+        item.overdue = item.overdue_at(now)
+    overdue = [i for i in items if i.overdue_at(now)]
+    rest = [i for i in items if not i.overdue_at(now)]
+
+    def due_key(item: Item):
+        due = item.due
+        if due is None:
+            return (1, datetime.max.replace(tzinfo=now.tzinfo))
+        if not isinstance(due, datetime):
+            due = timezone.make_aware(datetime.combine(due, datetime.min.time()))
+        return (0, due)
+
+    return {"overdue": sorted(overdue, key=due_key), "upcoming": sorted(rest, key=due_key),
+            "sections": sections, "now": now}
+
+
+def centre_queues(*, user, now: datetime | None = None) -> list[Section]:
+    now = now or timezone.now()
+    sections = _sections(_queues, user, now)
+    for section in sections:
+        for item in section.items:
+            item.overdue = item.overdue_at(now)
+    return sections
+
+
+def _limited(qs: QuerySet) -> tuple[list, int]:
+    rows = list(qs[:LIMIT + 1])
+    if len(rows) <= LIMIT:
+        return rows, len(rows)
+    return rows[:LIMIT], qs.count()
+
+
+def _case_url(case: Case) -> str:
+    return reverse("cases:detail", args=[case.pk])
+
+
+# --- the cases' own sections --------------------------------------------------------------
+
+def _interviews(*, user, now) -> Section:
+    """Interviews booked with the user, up to the end of today and not yet marked held."""
+    end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=59)
+    qs = Appointment.objects.filter(
+        worker=user, status=Appointment.Status.BOOKED, start__lte=end_of_day,
+        case__in=policy.cases_for(user).values("pk")).select_related(
+        "case__person").order_by("start")
+    rows, total = _limited(qs)
+    return Section("interviews", _("Interviews today"), [Item(
+        a.case, str(_("Interview")), a.start, _case_url(a.case)) for a in rows], total)
+
+
+def _stage_section(key: str, label, stage: str, days: int, *, user, mine: bool) -> Section:
+    qs = policy.cases_for(user).filter(stage=stage)
+    if mine:
+        qs = qs.filter(assigned_to=user)
+    rows, total = _limited(qs.select_related("person", "assigned_to").order_by(
+        "stage_changed_at", "pk"))
+    what = {Stage.RECEIVED: _("Listening interview to hold"),
+            Stage.LISTENED: _("Orientation to decide")}[stage]
+    return Section(key, label, [Item(
+        case, str(what), timezone.localtime(case.stage_changed_at).date() + timedelta(
+            days=days), _case_url(case),
+        case.assigned_to.display_name if case.assigned_to else "")
+        for case in rows], total)
+
+
+def _to_listen(*, user, now, mine=True) -> Section:
+    return _stage_section("to_listen", _("Waiting for listening"), Stage.RECEIVED,
+                          settings.JISR_LISTENING_DUE_DAYS, user=user, mine=mine)
+
+
+def _to_orient(*, user, now, mine=True) -> Section:
+    return _stage_section("to_orient", _("Waiting for orientation"), Stage.LISTENED,
+                          settings.JISR_ORIENTATION_DUE_DAYS, user=user, mine=mine)
+
+
+register_mine("interviews", _interviews, order=10)
+register_mine("to_listen", _to_listen, order=20)
+register_mine("to_orient", _to_orient, order=30)
+register_queue("to_listen", lambda *, user, now: _to_listen(user=user, now=now, mine=False),
+               order=10)
+register_queue("to_orient", lambda *, user, now: _to_orient(user=user, now=now, mine=False),
+               order=20)
