@@ -5,6 +5,7 @@ from jisr.accounts import api as accounts_api
 from jisr.cases import api as cases_api
 from jisr.cases import api_builder
 from jisr.core import api_views as core_api
+from jisr.core import views as core_views
 from jisr.imports import api as imports_api
 from jisr.network import api as network_api
 from jisr.network.urls import directory_patterns, staff_patterns
@@ -196,7 +197,7 @@ urlpatterns = [
     path("notifications/", include("jisr.notifications.urls")),
     path("imports/", include("jisr.imports.urls")),
     path("reports/", include("jisr.reports.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", core_views.language_set, name="set_language"),
     path("api/v1/", include((api_v1, "api"))),
 ]
 

@@ -26,9 +26,12 @@ class User(AbstractUser):
                                  blank=True, on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey("territory.Region", verbose_name=_("region"), null=True,
                                blank=True, on_delete=models.PROTECT, related_name="+")
+    # The language last chosen in the application (a code of LANGUAGES), in which the
+    # user's notifications are written; empty: the site's default (Arabic).
+    preferred_language = models.CharField(_("preferred language"), max_length=8, blank=True)
 
     AUDIT_VALUE_FIELDS = ("username", "role", "centre", "partner", "province", "region",
-                          "is_active")
+                          "is_active", "preferred_language")
     AUDIT_LABEL_PUBLIC = True
     SCOPE_FIELDS = ("centre", "partner", "province", "region")
 

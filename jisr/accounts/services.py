@@ -149,3 +149,21 @@ def user_password_set(*, user: User, password: str, via: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     audit.record_security(actor=user, action=f"accounts.password.{via}", obj=user)
+
+
+@transaction.atomic
+def user_set_language(*, user: User, language: str) -> bool:
+    """Remember the language the user chose in the application (their notifications are
+    then written in it); returns whether it changed. An unknown code changes nothing."""
+    from django.conf import settings
+
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValidationFailed(fields={"language": [_("Choose a language from the list.")]})
+    if user.preferred_language == language:
+        return False
+    before = {"preferred_language": user.preferred_language}
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])
+    audit.record(actor=user, action="accounts.user.language", obj=user, before=before,
+                 after={"preferred_language": language})
+    return True

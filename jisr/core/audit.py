@@ -54,7 +54,8 @@ def record(*, actor, action: str, obj: models.Model | None = None,
         object_type = object_type or _label(obj)
         object_id = object_id or str(obj.pk)
         object_label = object_label or str(obj)[:200]
-        public = set(getattr(type(obj), "AUDIT_VALUE_FIELDS", ()))
+        # obj.__class__, not type(obj): request.user is a lazy proxy whose type is not User.
+        public = set(getattr(obj.__class__, "AUDIT_VALUE_FIELDS", ()))
     else:
         public = set()
     ctx = context.current()
@@ -64,7 +65,7 @@ def record(*, actor, action: str, obj: models.Model | None = None,
         action=action,
         object_type=object_type,
         object_id=object_id,
-        object_label=object_label if obj is None or getattr(type(obj), "AUDIT_LABEL_PUBLIC",
+        object_label=object_label if obj is None or getattr(obj.__class__, "AUDIT_LABEL_PUBLIC",
                                                             False) else "",
         fields=changed,
         before={k: v for k, v in before.items() if k in public and k in changed},
@@ -90,7 +91,7 @@ def record_reads(*, actor, objs: list[models.Model], action: str, reason: str = 
     return AuditEntry.objects.bulk_create([AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None, kind=AuditEntry.Kind.READ,
         action=action, object_type=_label(obj), object_id=str(obj.pk),
-        object_label=str(obj)[:200] if getattr(type(obj), "AUDIT_LABEL_PUBLIC", False) else "",
+        object_label=str(obj)[:200] if getattr(obj.__class__, "AUDIT_LABEL_PUBLIC", False) else "",
         fields=[], before={}, after={}, reason=reason, request_id=ctx.request_id,
         channel=ctx.channel, ip=ctx.ip) for obj in objs])
 

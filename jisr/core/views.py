@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import functools
 
 from django.contrib.auth.decorators import login_required
@@ -24,6 +25,23 @@ def permission_required(perm: str):
         return wrapped
 
     return decorator
+
+
+def language_set(request):
+    """Django's language switch; a signed-in staff member's choice is also remembered on
+    their account, so that their notifications are written in it."""
+    from django.views.i18n import set_language
+
+    from jisr.accounts.services import user_set_language
+    from jisr.core.exceptions import ValidationFailed
+
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated:
+        # An unknown code: Django's view ignored it too, nothing to remember.
+        with contextlib.suppress(ValidationFailed):
+            user_set_language(user=request.user, language=language)
+    return response
 
 
 @login_required

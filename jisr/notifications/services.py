@@ -124,6 +124,8 @@ def notify(*, event: str, key: str, channel: str, template: str, context: dict |
             return None
         phone = phone or _person_sms_phone(person)
         language = language or language_for_person(person)
+    if recipient is not None and not language:
+        language = getattr(recipient, "preferred_language", "") or None
     if channel == Channel.IN_APP and recipient is None:
         raise ValidationFailed(_("Only a staff member has an inbox in the application."))
     address = _address(channel=channel, recipient=recipient, phone=phone, email=email)

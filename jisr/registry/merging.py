@@ -180,7 +180,7 @@ def _managers_of(persons, actor) -> list:
 
 def _notify(*, merge: PersonMerge, managers: list, base_url: str, undo: bool) -> None:
     """Tell the managers of the other centres following either record (in their inbox and by
-    e-mail), in the language of the request that made the change."""
+    e-mail), in each one's language or else that of the request that made the change."""
     language = translation.get_language()
     path = reverse("registry:merge_detail", args=[merge.pk])
     actor = merge.undone_by if undo else merge.merged_by
@@ -191,7 +191,8 @@ def _notify(*, merge: PersonMerge, managers: list, base_url: str, undo: bool) ->
             notify(event="registry.merge_undone" if undo else "registry.merge",
                    key=f"merge:{merge.pk}", channel=channel,
                    template="registry/email/merge", context=context, recipient=manager,
-                   language=language, related=merge, link_url=path, actor=actor)
+                   language=manager.preferred_language or language, related=merge,
+                   link_url=path, actor=actor)
 
 
 @transaction.atomic

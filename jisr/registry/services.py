@@ -300,8 +300,7 @@ def _managers_to_notify(person: Person) -> list:
 
 
 def _notify_managers(*, grant: BreakGlassGrant, managers: list, base_url: str) -> None:
-    # Staff have no stored language preference yet: the notice goes out in the language of
-    # the request that broke the glass (Arabic unless chosen otherwise).
+    # In each manager's own language, or that of the request that broke the glass.
     language = translation.get_language()
     path = reverse("registry:person_detail", args=[grant.person_id])
     for manager in managers:
@@ -310,7 +309,8 @@ def _notify_managers(*, grant: BreakGlassGrant, managers: list, base_url: str) -
         for channel in (Notification.Channel.IN_APP, Notification.Channel.EMAIL):
             notify(event="registry.break_the_glass", key=f"grant:{grant.pk}",
                    channel=channel, template="registry/email/break_glass", context=context,
-                   recipient=manager, language=language, related=grant, link_url=path,
+                   recipient=manager, language=manager.preferred_language or language,
+                   related=grant, link_url=path,
                    actor=grant.user)
 
 
