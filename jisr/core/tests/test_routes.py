@@ -61,6 +61,8 @@ SAMPLES = {
         kind="choice").first().options.first().pk, 999999],
     "rule_id": lambda w: [_published_version().questions.filter(
         kind="choice").first().rules.first().pk, 999999],
+    "note_id": lambda w: [w.notes["plain"].pk, w.notes["sensitive"].pk, 999999],
+    "document_id": lambda w: [w.documents["marrakech"].pk, 999999],
     "run_id": lambda w: [*import_world(w)["runs"], 999999],
     "source_id": lambda w: [*import_world(w)["sources"], 999999],
 }
