@@ -35,7 +35,7 @@ class CalendarFilterForm(forms.Form):
 
 
 class BookingForm(forms.Form):
-    purpose = forms.ChoiceField(label=_("Purpose"), choices=Appointment.Purpose.choices,
+    purpose = forms.ChoiceField(label=_("Type of appointment"), choices=Appointment.Purpose.choices,
                                 initial=Appointment.Purpose.FOLLOW_UP)
     worker = _WorkerChoice(label=_("With"), queryset=None, error_messages={
         "required": _("Choose who will receive the person."),

@@ -249,7 +249,7 @@ class Appointment(models.Model):
     booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   related_name="+", verbose_name=_("booked by"))
     booked_at = models.DateTimeField(_("booked"), auto_now_add=True)
-    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices,
+    purpose = models.CharField(_("type of appointment"), max_length=20, choices=Purpose.choices,
                                default=Purpose.LISTENING)
     # The start time the person was last reminded of (calendar.appointment_reminders_send):
     # a rescheduled appointment no longer matches it and gets a new reminder.
