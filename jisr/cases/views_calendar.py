@@ -72,7 +72,7 @@ def appointment_page(request, appointment_id: int):
             messages.success(request, _("Appointment moved."))
             return _back(request, f"{request.path}")
     return render(request, "cases/calendar/appointment.html", {
-        "appointment": appointment, "form": form, "reason_form": ReasonForm(),
+        "appointment": appointment, "form": form, "reason_form": ReasonForm(auto_id="cancel_%s"),
         "changes": appointment.changes.select_related("from_worker", "to_worker",
                                                       "changed_by"),
         "booked": appointment.status == "booked",
