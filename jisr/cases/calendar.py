@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jisr.accounts import policy
 from jisr.cases.casework import AppointmentChange
-from jisr.cases.models import Appointment, CaseEvent
+from jisr.cases.models import Appointment, CaseEvent, Stage
 from jisr.cases.services import _event, check_appointment_slot
 from jisr.core import audit
 from jisr.core.exceptions import Conflict, ValidationFailed
@@ -119,14 +119,15 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
 
 
 def reminders_due(*, now: datetime | None = None):
-    """Booked appointments starting tomorrow (the centre's day) not yet reminded of their
-    current start time."""
+    """Booked appointments of open cases starting tomorrow (the centre's day) not yet
+    reminded of their current start time."""
     from django.db.models import F, Q
 
     tomorrow = timezone.localdate(now or timezone.now()) + timedelta(days=1)
     start, end = _day_bounds(tomorrow)
     return Appointment.objects.filter(
-        status=Appointment.Status.BOOKED, start__gte=start, start__lt=end).filter(
+        status=Appointment.Status.BOOKED, start__gte=start, start__lt=end).exclude(
+        case__stage=Stage.CLOSED).filter(
         Q(reminded_for__isnull=True) | ~Q(reminded_for=F("start"))).select_related(
         "case__person", "centre", "worker").order_by("start", "pk")
 

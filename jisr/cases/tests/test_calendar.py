@@ -176,6 +176,16 @@ def test_without_consent_to_sms_nobody_is_reminded(quiet_world, book, sms_gatewa
     assert not Notification.objects.filter(event=calendar.REMINDER_EVENT).exists()
 
 
+def test_no_reminder_for_a_closed_case(quiet_world, case, book, sms_consent, sms_gateway,
+                                      django_capture_on_commit_callbacks):
+    book(at(1, 10), worker="khadija")
+    services.case_close(actor=quiet_world.youssef, case=case, reason="resolved",
+                        note="Besoins satisfaits", expected_stage=case.stage)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert calendar.appointment_reminders_send() == 0
+    assert sms_gateway.messages == []
+
+
 def test_the_reminder_job_is_a_registered_periodic_task(world, sms_consent):
     from jisr.cases.tasks import send_appointment_reminders
     from jisr.core.periodic import registered
