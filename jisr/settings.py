@@ -298,6 +298,10 @@ SPECTACULAR_SETTINGS = {
         "OfferingStatusEnum": "jisr.network.models.ServiceOffering.Status",
         "ProvinceKindEnum": "jisr.territory.models.Province.Kind",
         "CommuneKindEnum": "jisr.territory.models.Commune.Kind",
+        "AppointmentOutputStatusEnum": "jisr.cases.models.Appointment.Status",
+        "PurposeEnum": "jisr.registry.models.Consent.Purpose",
+        "AppointmentPurposeEnum": "jisr.cases.models.Appointment.Purpose",
+        "CaseDocumentKindEnum": "jisr.cases.casework.CaseDocument.Kind",
     },
 }
 

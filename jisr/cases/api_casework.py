@@ -33,7 +33,7 @@ class _Worker(serializers.PrimaryKeyRelatedField):
 
 # --- appointments ------------------------------------------------------------------------
 
-class CalendarParams(serializers.Serializer):
+class CalendarQuery(serializers.Serializer):
     view = serializers.ChoiceField(choices=["day", "week"], required=False)
     date = serializers.DateField(required=False)
     worker = serializers.IntegerField(required=False, min_value=1)
@@ -66,13 +66,13 @@ class CalendarOutput(serializers.Serializer):
 
 
 class CalendarView(APIView):
-    @extend_schema(parameters=[CalendarParams], responses={200: CalendarOutput, **_ERRORS},
+    @extend_schema(parameters=[CalendarQuery], responses={200: CalendarOutput, **_ERRORS},
                    operation_id="cases_calendar", tags=TAGS,
                    description="The caller's centre's calendar for a day or a week (Monday "
                    "to Sunday), optionally one worker's. Slots of cases the caller does not "
                    "see are given as taken, without the case.")
     def get(self, request):
-        data = _valid(CalendarParams, request.query_params)
+        data = _valid(CalendarQuery, request.query_params)
         policy.check_perm(request.user, "cases.view")
         cal = calendar.calendar_for(user=request.user, view=data.get("view", "week"),
                                     day=data.get("date"), worker_id=data.get("worker"))
@@ -80,14 +80,14 @@ class CalendarView(APIView):
                                         "appointments": cal.appointments}).data)
 
 
-class RescheduleInput(serializers.Serializer):
+class AppointmentRescheduleInput(serializers.Serializer):
     start = serializers.DateTimeField()
     worker = _Worker(required=False)
     duration_minutes = serializers.IntegerField(min_value=10, max_value=240, required=False)
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class ChangeOutput(serializers.ModelSerializer):
+class AppointmentChangeOutput(serializers.ModelSerializer):
     class Meta:
         model = AppointmentChange
         fields = ["from_start", "to_start", "from_worker", "to_worker", "reason",
@@ -95,7 +95,7 @@ class ChangeOutput(serializers.ModelSerializer):
 
 
 class AppointmentDetailOutput(AppointmentOutput):
-    changes = ChangeOutput(many=True, read_only=True)
+    changes = AppointmentChangeOutput(many=True, read_only=True)
 
     class Meta(AppointmentOutput.Meta):
         fields = [*AppointmentOutput.Meta.fields, "changes"]
@@ -115,28 +115,28 @@ class AppointmentDetailView(APIView):
 
 
 class AppointmentRescheduleView(APIView):
-    @extend_schema(request=RescheduleInput, responses={200: AppointmentDetailOutput,
+    @extend_schema(request=AppointmentRescheduleInput, responses={200: AppointmentDetailOutput,
                                                        **_ERRORS},
                    operation_id="cases_appointments_reschedule", tags=TAGS,
                    description="Move a booked appointment to another time or worker (its "
                    "history keeps the former ones); the worker already booked then: 409.")
     def post(self, request, appointment_id: int):
-        data = _valid(RescheduleInput, request.data)
+        data = _valid(AppointmentRescheduleInput, request.data)
         appointment = calendar.appointment_reschedule(
             actor=request.user, appointment=_appointment(request, appointment_id), **data)
         return Response(AppointmentDetailOutput(appointment).data)
 
 
-class NoShowInput(serializers.Serializer):
+class AppointmentNoShowInput(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
 class AppointmentNoShowView(APIView):
-    @extend_schema(request=NoShowInput, responses={200: AppointmentOutput, **_ERRORS},
+    @extend_schema(request=AppointmentNoShowInput, responses={200: AppointmentOutput, **_ERRORS},
                    operation_id="cases_appointments_no_show", tags=TAGS,
                    description="The person did not come (once the time has begun).")
     def post(self, request, appointment_id: int):
-        data = _valid(NoShowInput, request.data)
+        data = _valid(AppointmentNoShowInput, request.data)
         appointment = calendar.appointment_mark_no_show(
             actor=request.user, appointment=_appointment(request, appointment_id), **data)
         return Response(AppointmentOutput(appointment).data)
@@ -161,12 +161,12 @@ class AppointmentCardView(APIView):
 
 # --- notes -------------------------------------------------------------------------------
 
-class NoteInput(serializers.Serializer):
+class CaseNoteInput(serializers.Serializer):
     text = serializers.CharField(max_length=casework.MAX_NOTE_LENGTH)
     sensitive = serializers.BooleanField(required=False, default=False)
 
 
-class NoteOutput(serializers.ModelSerializer):
+class CaseNoteOutput(serializers.ModelSerializer):
     text = serializers.SerializerMethodField(help_text="Null for a sensitive note in a list: "
                                              "read it on its own (audited).")
 
@@ -181,7 +181,7 @@ class NoteOutput(serializers.ModelSerializer):
 
 
 class NoteListView(APIView):
-    @extend_schema(responses={200: NoteOutput(many=True), **_ERRORS},
+    @extend_schema(responses={200: CaseNoteOutput(many=True), **_ERRORS},
                    operation_id="cases_notes_list", tags=TAGS,
                    description="The case's notes, latest first; sensitive ones without "
                    "their text.")
@@ -190,38 +190,38 @@ class NoteListView(APIView):
         paginator = Pagination()
         page = paginator.paginate_queryset(casework.notes_for(user=request.user, case=case),
                                            request, view=self)
-        return paginator.get_paginated_response(NoteOutput(page, many=True).data)
+        return paginator.get_paginated_response(CaseNoteOutput(page, many=True).data)
 
-    @extend_schema(request=NoteInput, responses={201: NoteOutput, **_ERRORS},
+    @extend_schema(request=CaseNoteInput, responses={201: CaseNoteOutput, **_ERRORS},
                    operation_id="cases_notes_create", tags=TAGS,
                    description="Write a note; a sensitive one is encrypted at rest.")
     def post(self, request, case_id: int):
-        data = _valid(NoteInput, request.data)
+        data = _valid(CaseNoteInput, request.data)
         case = selectors.case_get_for_user(user=request.user, case_id=case_id)
         note = casework.note_add(actor=request.user, case=case, **data)
-        return Response(NoteOutput(note, context={"reveal": True}).data,
+        return Response(CaseNoteOutput(note, context={"reveal": True}).data,
                         status=status.HTTP_201_CREATED)
 
 
 class NoteDetailView(APIView):
-    @extend_schema(responses={200: NoteOutput, **_ERRORS}, operation_id="cases_notes_read",
+    @extend_schema(responses={200: CaseNoteOutput, **_ERRORS}, operation_id="cases_notes_read",
                    tags=TAGS, description="One note with its text; a sensitive one only for "
                    "its author, the assigned worker and the centre's manager (audited).")
     def get(self, request, case_id: int, note_id: int):
         case = selectors.case_get_for_user(user=request.user, case_id=case_id)
         note = casework.note_read(user=request.user, case=case, note_id=note_id)
-        return Response(NoteOutput(note, context={"reveal": True}).data)
+        return Response(CaseNoteOutput(note, context={"reveal": True}).data)
 
 
 # --- documents ---------------------------------------------------------------------------
 
-class DocumentInput(serializers.Serializer):
+class CaseDocumentInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CaseDocument.Kind.choices)
     title = serializers.CharField(max_length=200, required=False, allow_blank=True)
     file = serializers.FileField(allow_empty_file=False)
 
 
-class DocumentOutput(serializers.ModelSerializer):
+class CaseDocumentOutput(serializers.ModelSerializer):
     class Meta:
         model = CaseDocument
         fields = ["id", "case", "kind", "title", "original_name", "content_type", "size",
@@ -231,7 +231,7 @@ class DocumentOutput(serializers.ModelSerializer):
 class DocumentListView(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    @extend_schema(responses={200: DocumentOutput(many=True), **_ERRORS},
+    @extend_schema(responses={200: CaseDocumentOutput(many=True), **_ERRORS},
                    operation_id="cases_documents_list", tags=TAGS)
     def get(self, request, case_id: int):
         case = selectors.case_get_for_user(user=request.user, case_id=case_id)
@@ -240,19 +240,19 @@ class DocumentListView(APIView):
         page = paginator.paginate_queryset(casework.documents_for(user=request.user,
                                                                   case=case),
                                            request, view=self)
-        return paginator.get_paginated_response(DocumentOutput(page, many=True).data)
+        return paginator.get_paginated_response(CaseDocumentOutput(page, many=True).data)
 
-    @extend_schema(request={"multipart/form-data": DocumentInput},
-                   responses={201: DocumentOutput, **_ERRORS},
+    @extend_schema(request={"multipart/form-data": CaseDocumentInput},
+                   responses={201: CaseDocumentOutput, **_ERRORS},
                    operation_id="cases_documents_upload", tags=TAGS,
                    description="Add a PDF, JPEG or PNG file (checked by its content) of at "
                    "most JISR_DOCUMENT_MAX_BYTES.")
     def post(self, request, case_id: int):
-        data = _valid(DocumentInput, request.data)
+        data = _valid(CaseDocumentInput, request.data)
         case = selectors.case_get_for_user(user=request.user, case_id=case_id)
         document = casework.document_add(actor=request.user, case=case, upload=data["file"],
                                          kind=data["kind"], title=data.get("title", ""))
-        return Response(DocumentOutput(document).data, status=status.HTTP_201_CREATED)
+        return Response(CaseDocumentOutput(document).data, status=status.HTTP_201_CREATED)
 
 
 class DocumentDownloadView(APIView):
@@ -288,7 +288,7 @@ class CaseloadView(APIView):
                                        many=True).data)
 
 
-class HandoverInput(serializers.Serializer):
+class CaseloadHandoverInput(serializers.Serializer):
     from_worker = serializers.IntegerField(min_value=1)
     to_worker = _Worker()
     cases = serializers.ListField(child=serializers.IntegerField(min_value=1),
@@ -297,7 +297,7 @@ class HandoverInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class HandoverOutput(serializers.Serializer):
+class CaseloadHandoverOutput(serializers.Serializer):
     cases = serializers.ListField(child=serializers.IntegerField())
     appointments = serializers.IntegerField()
     conflicts = serializers.ListField(child=serializers.IntegerField(), help_text=(
@@ -306,12 +306,13 @@ class HandoverOutput(serializers.Serializer):
 
 
 class HandoverView(APIView):
-    @extend_schema(request=HandoverInput, responses={200: HandoverOutput, **_ERRORS},
+    @extend_schema(request=CaseloadHandoverInput,
+                   responses={200: CaseloadHandoverOutput, **_ERRORS},
                    operation_id="cases_caseload_handover", tags=TAGS,
                    description="Hand a worker's open cases (all or some) and their future "
                    "appointments over to another worker of the centre.")
     def post(self, request):
-        data = _valid(HandoverInput, request.data)
+        data = _valid(CaseloadHandoverInput, request.data)
         workers = casework.handover_workers(user=request.user)
         from_worker = workers.filter(pk=data["from_worker"]).first()
         if from_worker is None:
@@ -319,7 +320,7 @@ class HandoverView(APIView):
         result = casework.caseload_handover(
             actor=request.user, from_worker=from_worker, to_worker=data["to_worker"],
             cases=data.get("cases"), reason=data["reason"])
-        return Response(HandoverOutput({
+        return Response(CaseloadHandoverOutput({
             "cases": [c.pk for c in result.cases], "appointments": result.appointments,
             "conflicts": [a.pk for a in result.conflicts], "others": result.others}).data)
 
