@@ -186,11 +186,16 @@ def test_no_reminder_for_a_closed_case(quiet_world, case, book, sms_consent, sms
     assert sms_gateway.messages == []
 
 
-def test_the_reminder_job_is_a_registered_periodic_task(world, sms_consent):
+def test_the_reminder_job_is_a_registered_periodic_task_that_reminds(
+        quiet_world, book, sms_consent, sms_gateway, django_capture_on_commit_callbacks):
     from jisr.cases.tasks import send_appointment_reminders
     from jisr.core.periodic import registered
 
     assert send_appointment_reminders.module_path in registered()
+    book(at(1, 9), worker="khadija")
+    with django_capture_on_commit_callbacks(execute=True):
+        send_appointment_reminders.enqueue()  # the tests' backend runs it at once
+    assert sms_gateway.texts_to(PHONE)
 
 
 # --- pages -------------------------------------------------------------------------------

@@ -68,6 +68,16 @@ def test_a_file_over_the_limit_is_refused_and_nothing_is_stored(world, case, med
     assert CaseDocument.objects.count() == before and _files(media, case) == stored
 
 
+def test_an_empty_file_or_an_unknown_type_of_document_is_refused(world, case, media):
+    with pytest.raises(ValidationFailed):
+        casework.document_add(actor=world.amina, case=case, kind="other",
+                              upload=SimpleUploadedFile("empty.pdf", b""))
+    with pytest.raises(ValidationFailed) as refused:
+        casework.document_add(actor=world.amina, case=case, kind="passport_photo",
+                              upload=SimpleUploadedFile("a.pdf", PDF))
+    assert "kind" in refused.value.fields
+
+
 def test_a_type_left_out_of_the_setting_is_refused(world, case, media, settings):
     settings.JISR_DOCUMENT_TYPES = ["application/pdf"]
     with pytest.raises(ValidationFailed):
