@@ -16,7 +16,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from jisr.core.crypto import check_keys, parse_keys
-from jisr.env import env_bool, env_choice, env_int, env_list, env_str
+from jisr.env import ImproperEnvironment, env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("JISR_DATA_DIR", str(BASE_DIR.parent / "var")))
@@ -254,6 +254,15 @@ JISR_SMS_SENDER = env_str("JISR_SMS_SENDER", "Jisr")
 # Delivery attempts of one e-mail or SMS before it is given up (backoff between them).
 JISR_NOTIFICATION_MAX_ATTEMPTS = env_int("JISR_NOTIFICATION_MAX_ATTEMPTS", 5, minimum=1)
 
+# Documents added to cases (docs/casework.md): the largest accepted file, and the accepted
+# content types (checked by the file's first bytes; only PDF, JPEG and PNG are known).
+JISR_DOCUMENT_MAX_BYTES = env_int("JISR_DOCUMENT_MAX_BYTES", 10_000_000, minimum=1)
+JISR_DOCUMENT_TYPES = env_list("JISR_DOCUMENT_TYPES",
+                               ["application/pdf", "image/jpeg", "image/png"])
+if set(JISR_DOCUMENT_TYPES) - {"application/pdf", "image/jpeg", "image/png"}:
+    raise ImproperEnvironment("JISR_DOCUMENT_TYPES: only application/pdf, image/jpeg and "
+                              "image/png can be checked by their content")
+
 # Background work: Django's tasks API on the database; any number of `jisr worker` processes.
 TASKS = {
     "default": {
@@ -294,6 +303,10 @@ SPECTACULAR_SETTINGS = {
         "OfferingStatusEnum": "jisr.network.models.ServiceOffering.Status",
         "ProvinceKindEnum": "jisr.territory.models.Province.Kind",
         "CommuneKindEnum": "jisr.territory.models.Commune.Kind",
+        "AppointmentOutputStatusEnum": "jisr.cases.models.Appointment.Status",
+        "PurposeEnum": "jisr.registry.models.Consent.Purpose",
+        "AppointmentPurposeEnum": "jisr.cases.models.Appointment.Purpose",
+        "CaseDocumentKindEnum": "jisr.cases.casework.CaseDocument.Kind",
     },
 }
 

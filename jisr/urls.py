@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from jisr.accounts import api as accounts_api
 from jisr.cases import api as cases_api
-from jisr.cases import api_builder
+from jisr.cases import api_builder, api_casework
 from jisr.core import api_views as core_api
 from jisr.core import views as core_views
 from jisr.imports import api as imports_api
@@ -136,6 +136,26 @@ api_v1 = [
          name="appointment_slots"),
     path("appointments/<int:appointment_id>/cancel/",
          cases_api.AppointmentCancelView.as_view(), name="appointment_cancel"),
+    # the appointments calendar, notes, documents, caseload handover (api_casework.py)
+    path("calendar/", api_casework.CalendarView.as_view(), name="calendar"),
+    path("appointments/<int:appointment_id>/", api_casework.AppointmentDetailView.as_view(),
+         name="appointment_detail"),
+    path("appointments/<int:appointment_id>/reschedule/",
+         api_casework.AppointmentRescheduleView.as_view(), name="appointment_reschedule"),
+    path("appointments/<int:appointment_id>/no-show/",
+         api_casework.AppointmentNoShowView.as_view(), name="appointment_no_show"),
+    path("appointments/<int:appointment_id>/card.pdf",
+         api_casework.AppointmentCardView.as_view(), name="appointment_card"),
+    path("cases/<int:case_id>/notes/", api_casework.NoteListView.as_view(),
+         name="case_notes"),
+    path("cases/<int:case_id>/notes/<int:note_id>/", api_casework.NoteDetailView.as_view(),
+         name="case_note"),
+    path("cases/<int:case_id>/documents/", api_casework.DocumentListView.as_view(),
+         name="case_documents"),
+    path("cases/<int:case_id>/documents/<int:document_id>/",
+         api_casework.DocumentDownloadView.as_view(), name="case_document"),
+    path("caseload/", api_casework.CaseloadView.as_view(), name="caseload"),
+    path("caseload/handover/", api_casework.HandoverView.as_view(), name="caseload_handover"),
     path("transfers/", cases_api.TransferListView.as_view(), name="transfers"),
     path("transfers/<int:transfer_id>/accept/", cases_api.TransferAcceptView.as_view(),
          name="transfer_accept"),

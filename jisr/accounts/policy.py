@@ -101,6 +101,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # administrators the country; without person-level access small cells are suppressed.
     "reports.view_kpis": frozenset({Role.CENTRE_MANAGER, *COORDINATOR_ROLES,
                                     Role.NATIONAL_ANALYST, Role.ADMINISTRATOR}),
+    # Writing notes on a case of one's centre (a sensitive note is read only by its author,
+    # the case's assigned worker and the centre's manager: can_read_sensitive_note).
+    "cases.write_notes": frozenset({Role.SOCIAL_WORKER, Role.CENTRE_MANAGER,
+                                    Role.EMERGENCY_AGENT}),
+    # Adding documents to a case of one's centre and downloading them (each download
+    # audited).
+    "cases.documents": CENTRE_ROLES,
+    # Handing a worker's open cases and future appointments over to a colleague of the
+    # centre (a worker who leaves or is away).
+    "cases.handover": frozenset({Role.CENTRE_MANAGER}),
     # Importing persons and households from a spreadsheet for one's centre: its import
     # sources, runs and reports (docs/imports.md).
     "imports.import_persons": frozenset({Role.CENTRE_MANAGER}),
@@ -503,3 +513,26 @@ def case_aggregate_centres_for(user) -> QuerySet:
     if not has_perm(user, "cases.view_aggregates"):
         return centres_for(user).none()
     return centres_for(user)
+
+
+def appointments_for(user) -> QuerySet:
+    """Appointments of the calendar of the user's centre (staff of a centre only). The
+    calendar shows every slot taken, so nobody is booked twice; those of cases the user
+    does not see (restricted, another team's) show as taken, without the person."""
+    from jisr.cases.models import Appointment
+
+    qs = Appointment.objects.select_related("case__person", "worker", "centre")
+    if not has_perm(user, "cases.view") or user.scope_kind != ScopeKind.CENTRE:
+        return qs.none()
+    return qs.filter(centre_id=user.centre_id)
+
+
+def can_read_sensitive_note(user, note) -> bool:
+    """A sensitive note of a case the user sees is read by its author, the case's assigned
+    worker and the manager of the case's lead centre; nobody else, even in the centre."""
+    case = note.case
+    if not has_perm(user, "cases.view") or user.scope_kind != ScopeKind.CENTRE \
+            or case.lead_centre_id != user.centre_id:
+        return False
+    return (note.author_id == user.pk or has_perm(user, "cases.view_restricted")
+            or (case.assigned_to_id is not None and case.assigned_to_id == user.pk))

@@ -62,7 +62,8 @@ class AppointmentOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Appointment
-        fields = ["id", "case", "centre", "worker", "start", "duration_minutes", "status"]
+        fields = ["id", "case", "centre", "worker", "start", "duration_minutes", "status",
+                  "purpose"]
 
 
 class TransferOutput(serializers.ModelSerializer):
@@ -179,6 +180,7 @@ class AppointmentInput(serializers.Serializer):
     worker = _Worker()
     start = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField(min_value=10, max_value=240, required=False)
+    purpose = serializers.ChoiceField(choices=Appointment.Purpose.choices, required=False)
 
 
 class CaseOpenInput(serializers.Serializer):

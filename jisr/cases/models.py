@@ -146,6 +146,16 @@ class CaseEvent(models.Model):
         LISTENING_DRAFT = "listening_draft", _("Listening draft saved")
         LISTENING_DONE = "listening_done", _("Listening completed")
         CONFIRMATION = "confirmation", _("Confirmation sent")
+        # appointments calendar, notes, documents, caseload handover (calendar.py,
+        # casework_services.py)
+        APPOINTMENT_BOOKED = "appointment_booked", _("Appointment booked")
+        APPOINTMENT_RESCHEDULED = "appointment_rescheduled", _("Appointment rescheduled")
+        APPOINTMENT_NO_SHOW = "appointment_no_show", _("Did not come to the appointment")
+        APPOINTMENT_CANCELLED = "appointment_cancelled", _("Appointment cancelled")
+        APPOINTMENT_REMINDER = "appointment_reminder", _("Appointment reminder sent")
+        NOTE = "note", _("Note added")
+        DOCUMENT = "document", _("Document added")
+        HANDOVER = "handover", _("Case handed over")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events",
                              verbose_name=_("case"))
@@ -211,13 +221,20 @@ class Transfer(models.Model):
 
 
 class Appointment(models.Model):
-    """A slot of the centre's calendar: a worker meets the person (the listening interview).
-    A worker is never booked twice at the same time (services.appointment_book)."""
+    """A slot of the centre's calendar: a worker meets the person (the listening interview,
+    a follow-up…). A worker is never booked twice at the same time
+    (services.appointment_book, calendar.appointment_reschedule)."""
 
     class Status(models.TextChoices):
         BOOKED = "booked", _("Booked")
         CANCELLED = "cancelled", _("Cancelled")
         DONE = "done", _("Held")
+        NO_SHOW = "no_show", _("Did not come")
+
+    class Purpose(models.TextChoices):
+        LISTENING = "listening", _("Listening interview")
+        FOLLOW_UP = "follow_up", _("Follow-up")
+        OTHER = "other", _("Other")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="appointments",
                              verbose_name=_("case"))
@@ -232,8 +249,15 @@ class Appointment(models.Model):
     booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   related_name="+", verbose_name=_("booked by"))
     booked_at = models.DateTimeField(_("booked"), auto_now_add=True)
+    purpose = models.CharField(_("type of appointment"), max_length=20, choices=Purpose.choices,
+                               default=Purpose.LISTENING)
+    # The start time the person was last reminded of (calendar.appointment_reminders_send):
+    # a rescheduled appointment no longer matches it and gets a new reminder.
+    reminded_for = models.DateTimeField(_("reminder sent for"), null=True, blank=True,
+                                        editable=False)
 
-    AUDIT_VALUE_FIELDS = ("case", "centre", "worker", "start", "duration_minutes", "status")
+    AUDIT_VALUE_FIELDS = ("case", "centre", "worker", "start", "duration_minutes", "status",
+                          "purpose")
 
     class Meta:
         verbose_name = _("appointment")
@@ -252,6 +276,11 @@ class Appointment(models.Model):
         return self.start + timedelta(minutes=self.duration_minutes)
 
 
+from jisr.cases.casework import (  # noqa: E402,F401,I001 (registered with this app)
+    AppointmentChange,
+    CaseDocument,
+    CaseNote,
+)
 from jisr.cases.questionnaires import (  # noqa: E402,F401 (registered with this app)
     Listening,
     NeedDomain,

@@ -417,17 +417,14 @@ def transfer_cancel(*, actor, transfer: Transfer) -> Transfer:
 
 # --- appointments and confirmations ------------------------------------------------------
 
-@transaction.atomic
-def appointment_book(*, actor, case: Case, worker, start, duration_minutes: int = 45
-                     ) -> Appointment:
-    """Book a listening interview in the centre's calendar. The worker's row is locked while
-    their calendar is checked, so two receptions booking the same worker at once cannot
-    both take the same time."""
+def check_appointment_slot(*, case: Case, worker, start, duration_minutes,
+                           exclude_pk=None) -> None:
+    """Refuse a slot the worker cannot take: not a worker of the case's centre, a duration
+    out of bounds, a time in the past, or another booked appointment overlapping it. The
+    worker's row is locked while their calendar is checked, so two receptions booking the
+    same worker at once cannot both take the same time (call inside a transaction)."""
     from jisr.accounts.models import User
 
-    policy.check_case_perm(actor, "cases.book", case)
-    if case.is_closed:
-        raise TransitionRefused(_("The case is closed."))
     if worker is None:
         raise ValidationFailed(fields={"worker": [_("Choose who will receive the person.")]})
     _check_worker(worker, case.lead_centre_id, field="worker")
@@ -441,20 +438,37 @@ def appointment_book(*, actor, case: Case, worker, start, duration_minutes: int 
     end = start + timedelta(minutes=int(duration_minutes))
     nearby = Appointment.objects.filter(
         worker=worker, status=Appointment.Status.BOOKED, start__lt=end,
-        start__gt=start - timedelta(minutes=MAX_APPOINTMENT_MINUTES))
+        start__gt=start - timedelta(minutes=MAX_APPOINTMENT_MINUTES)).exclude(pk=exclude_pk)
     if any(a.end > start for a in nearby):
         raise Conflict(_("%(worker)s already has an appointment at this time: choose another "
                          "slot.") % {"worker": worker.display_name}, code="slot_taken")
+
+
+@transaction.atomic
+def appointment_book(*, actor, case: Case, worker, start, duration_minutes: int = 45,
+                     purpose: str = Appointment.Purpose.LISTENING) -> Appointment:
+    """Book an appointment (the listening interview, a follow-up…) in the centre's
+    calendar (check_appointment_slot: never twice the same worker at the same time)."""
+    policy.check_case_perm(actor, "cases.book", case)
+    if case.is_closed:
+        raise TransitionRefused(_("The case is closed."))
+    if purpose not in Appointment.Purpose.values:
+        raise ValidationFailed(fields={"purpose": [_("Choose a purpose from the list.")]})
+    check_appointment_slot(case=case, worker=worker, start=start,
+                           duration_minutes=duration_minutes)
     appointment = Appointment(case=case, centre_id=case.lead_centre_id, worker=worker,
                               start=start, duration_minutes=int(duration_minutes),
-                              booked_by=actor)
+                              booked_by=actor, purpose=purpose)
     full_clean(appointment)
     appointment.save()
-    _event(case, actor=actor, kind=CaseEvent.Kind.APPOINTMENT,
-           note=f"{timezone.localtime(start):%Y-%m-%d %H:%M} — {worker.display_name}")
+    listening = purpose == Appointment.Purpose.LISTENING
+    when = f"{timezone.localtime(start):%Y-%m-%d %H:%M} — {worker.display_name}"
+    _event(case, actor=actor, kind=CaseEvent.Kind.APPOINTMENT if listening
+           else CaseEvent.Kind.APPOINTMENT_BOOKED,
+           note=when if listening else f"{appointment.get_purpose_display()}: {when}")
     audit.record(actor=actor, action="cases.appointment.book", obj=appointment,
                  after=audit.snapshot(appointment, ("case", "centre", "worker", "start",
-                                                    "duration_minutes")))
+                                                    "duration_minutes", "purpose")))
     return appointment
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from jisr.cases import views, views_builder, views_work
+from jisr.cases import views, views_builder, views_calendar, views_casework, views_work
 
 app_name = "cases"
 
@@ -28,6 +28,27 @@ urlpatterns = [
     path("<int:case_id>/listenings/<int:listening_id>/", views.listening_detail,
          name="listening_detail"),
     path("transfers/<int:transfer_id>/", views.transfer_answer, name="transfer_answer"),
+    # the appointments calendar (views_calendar.py)
+    path("calendar/", views_calendar.calendar_page, name="calendar"),
+    path("<int:case_id>/appointments/new/", views_calendar.appointment_new,
+         name="appointment_new"),
+    path("appointments/<int:appointment_id>/", views_calendar.appointment_page,
+         name="appointment"),
+    path("appointments/<int:appointment_id>/no-show/", views_calendar.appointment_no_show,
+         name="appointment_no_show"),
+    path("appointments/<int:appointment_id>/cancel/", views_calendar.appointment_cancel,
+         name="appointment_cancel"),
+    path("appointments/<int:appointment_id>/card.pdf", views_calendar.appointment_card,
+         name="appointment_card"),
+    # notes, documents, caseload handover (views_casework.py)
+    path("<int:case_id>/casework/", views_casework.casework_page, name="casework"),
+    path("<int:case_id>/notes/", views_casework.note_add, name="note_add"),
+    path("<int:case_id>/notes/<int:note_id>/", views_casework.note_detail, name="note"),
+    path("<int:case_id>/documents/", views_casework.document_add, name="document_add"),
+    path("<int:case_id>/documents/<int:document_id>/", views_casework.document_download,
+         name="document"),
+    path("caseload/", views_casework.caseload, name="caseload"),
+    path("caseload/<int:user_id>/", views_casework.caseload_handover, name="handover"),
     path("questionnaires/", views_builder.questionnaire_list, name="questionnaires"),
     path("questionnaires/<int:questionnaire_id>/new-version/", views_builder.version_new,
          name="version_new"),

@@ -16,6 +16,8 @@ NAVIGATION = [
     ("cases.view", "cases:work", _("My work")),
     ("cases.open", "cases:reception", _("Reception")),
     ("cases.view", "cases:list", _("Cases")),
+    ("cases.view", "cases:calendar", _("Calendar")),
+    ("cases.handover", "cases:caseload", _("Caseload")),
     ("registry.view_persons", "registry:search", _("Persons")),
     ("registry.review_duplicates", "registry:duplicate_queue", _("Duplicates")),
     ("imports.import_persons", "imports:index", _("Imports")),

@@ -100,6 +100,9 @@ class World:
     notifications: dict = field(default_factory=dict)
     # A monthly activity report khadija asked for (jisr.reports), not built yet.
     reports: dict = field(default_factory=dict)
+    # On the Marrakech case: notes "plain" and "sensitive", document "marrakech".
+    notes: dict = field(default_factory=dict)
+    documents: dict = field(default_factory=dict)
 
     def __getattr__(self, name):
         users = self.__dict__.get("users", {})
@@ -165,6 +168,7 @@ def build_world() -> World:
 
     import_world(world)
     _add_reports(world)
+    _add_casework(world)
     return world
 
 
@@ -176,6 +180,26 @@ def _add_reports(world: World) -> None:
     world.reports["khadija"] = ActivityReport.objects.create(
         requested_by=world.users["khadija"], centre=world.centre_marrakech,
         month=timezone.localdate().replace(day=1), language="fr")
+
+
+def _add_casework(world: World) -> None:
+    """A plain note, a sensitive note (by youssef, its text a canary only he and the
+    manager may see) and a document on the Marrakech case, for the route walk."""
+    from django.core.files.base import ContentFile
+
+    from jisr.cases import casework_services
+
+    case, youssef = world.cases["marrakech"], world.users["youssef"]
+    world.notes = {
+        "plain": casework_services.note_add(actor=youssef, case=case,
+                                            text="Rendez-vous pris avec la coopérative"),
+        "sensitive": casework_services.note_add(
+            actor=youssef, case=case, sensitive=True,
+            text=f"Confie des violences anciennes ({CANARY_SENSITIVE})")}
+    upload = ContentFile(b"%PDF-1.4\n% a tiny test document\n%%EOF\n", name="cin.pdf")
+    world.documents = {"marrakech": casework_services.document_add(
+        actor=world.users["amina"], case=case, upload=upload, kind="id_copy",
+        title="Copie de la CIN")}
 
 
 def _add_offerings(world: World) -> None:

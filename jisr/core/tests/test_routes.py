@@ -63,6 +63,8 @@ SAMPLES = {
         kind="choice").first().rules.first().pk, 999999],
     "report_id": lambda w: [w.reports["khadija"].pk, 999999],
     "kind": lambda w: ["xlsx", "pdf", "nope"],
+    "note_id": lambda w: [w.notes["plain"].pk, w.notes["sensitive"].pk, 999999],
+    "document_id": lambda w: [w.documents["marrakech"].pk, 999999],
     "run_id": lambda w: [*import_world(w)["runs"], 999999],
     "source_id": lambda w: [*import_world(w)["sources"], 999999],
 }

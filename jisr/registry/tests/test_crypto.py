@@ -65,8 +65,9 @@ def test_rotation_re_encrypts_with_the_new_key_and_the_old_one_can_go(world, set
 
     settings.JISR_FIELD_KEYS = [KEY_B, KEY_A]  # B new and first, A still readable
     call_command("rotate_field_keys")
-    # Two sensitive details and the world's merge record (its "values before").
-    assert "3 row(s) re-encrypted" in capsys.readouterr().out
+    # Two sensitive details, the world's merge record (its "values before") and the world's
+    # two notes on the Marrakech case (cases.CaseNote: one sensitive, one plain).
+    assert "5 row(s) re-encrypted" in capsys.readouterr().out
     assert _raw_row(person.pk) != under_a
 
     settings.JISR_FIELD_KEYS = [KEY_B]  # A dropped
@@ -75,7 +76,7 @@ def test_rotation_re_encrypts_with_the_new_key_and_the_old_one_can_go(world, set
     assert details.protection_categories == ["child_protection"]
     assert SensitiveDetails.objects.get(person=world.persons["marrakech"]
                                         ).health_details.startswith("Diabetes")
-    assert AuditEntry.objects.filter(action="core.field_keys.rotate", count=3).exists()
+    assert AuditEntry.objects.filter(action="core.field_keys.rotate", count=5).exists()
 
 
 def test_dropping_a_key_before_rotating_is_reported_not_silently_wrong(world, settings):
