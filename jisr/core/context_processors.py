@@ -15,6 +15,7 @@ NAVIGATION = [
     ("audit.browse", "core:audit_list", _("Audit trail")),
     ("cases.open", "cases:reception", _("Reception")),
     ("cases.view", "cases:list", _("Cases")),
+    ("cases.answer_referrals", "cases:referral_inbox", _("Referrals received")),
     ("registry.view_persons", "registry:search", _("Persons")),
     ("registry.review_duplicates", "registry:duplicate_queue", _("Duplicates")),
     ("cases.manage_questionnaires", "cases:questionnaires", _("Questionnaires")),
