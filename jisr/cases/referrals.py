@@ -85,7 +85,9 @@ class Referral(models.Model):
         indexes = [models.Index(fields=["offering", "status"], name="referral_offering"),
                    models.Index(fields=["status", "due_at"], name="referral_due")]
         constraints = [models.CheckConstraint(
-            condition=Q(status="waiting") | Q(sent_at__isnull=False, due_at__isnull=False),
+            # Declined straight from the waiting list: never sent, no due date.
+            condition=Q(status__in=["waiting", "declined"])
+            | Q(sent_at__isnull=False, due_at__isnull=False),
             name="referral_sent_has_due_date")]
 
     def __str__(self) -> str:
@@ -101,8 +103,8 @@ class Referral(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status == self.Status.SENT and self.due_at is not None \
-            and self.due_at < timezone.now()
+        return self.status == self.Status.SENT and (self.overdue_at is not None or (
+            self.due_at is not None and self.due_at < timezone.now()))
 
     def get_absolute_url(self) -> str:
         return reverse("cases:referral_detail", args=[self.pk])

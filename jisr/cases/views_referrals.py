@@ -30,8 +30,8 @@ def _refusal(exc: DomainError) -> str:
     return " ".join(dict.fromkeys(details)) or str(exc.message)
 
 
-@require_POST
 @permission_required("cases.refer")
+@require_POST
 def referral_create(request, case_id: int):
     case = case_selectors.case_get_for_user(user=request.user, case_id=case_id)
     form = ReferralForm(request.POST, offerings=selectors.offering_choices(case=case))
@@ -87,8 +87,8 @@ def _steps(referral: Referral) -> list[str]:
             Status.ACCEPTED: ["deliver", "not_deliver"]}.get(referral.status, [])
 
 
-@require_POST
 @permission_required("cases.answer_referrals")
+@require_POST
 def referral_answer(request, referral_id: int):
     referral = _referral(request, referral_id)
     form = AnswerForm(request.POST)
