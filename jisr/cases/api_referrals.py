@@ -84,11 +84,11 @@ class ReferralInput(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class ReasonInput(serializers.Serializer):
+class ReferralReasonInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class DeliverInput(serializers.Serializer):
+class ReferralDeliverInput(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
@@ -176,27 +176,27 @@ class ReferralAcceptView(APIView):
 
 
 class ReferralDeclineView(APIView):
-    @extend_schema(request=ReasonInput, responses={200: ReferralOutput, **_ERRORS},
+    @extend_schema(request=ReferralReasonInput, responses={200: ReferralOutput, **_ERRORS},
                    operation_id="referrals_decline", tags=TAGS,
                    description="Decline a sent or waiting referral, with the reason.")
     def post(self, request, referral_id: int):
-        return _answer(request, referral_id, services.referral_decline, ReasonInput)
+        return _answer(request, referral_id, services.referral_decline, ReferralReasonInput)
 
 
 class ReferralDeliverView(APIView):
-    @extend_schema(request=DeliverInput, responses={200: ReferralOutput, **_ERRORS},
+    @extend_schema(request=ReferralDeliverInput, responses={200: ReferralOutput, **_ERRORS},
                    operation_id="referrals_deliver", tags=TAGS,
                    description="Report the service delivered (accepted only; else 409).")
     def post(self, request, referral_id: int):
-        return _answer(request, referral_id, services.referral_deliver, DeliverInput)
+        return _answer(request, referral_id, services.referral_deliver, ReferralDeliverInput)
 
 
 class ReferralNotDeliverView(APIView):
-    @extend_schema(request=ReasonInput, responses={200: ReferralOutput, **_ERRORS},
+    @extend_schema(request=ReferralReasonInput, responses={200: ReferralOutput, **_ERRORS},
                    operation_id="referrals_not_deliver", tags=TAGS,
                    description="Report the service not delivered, with the reason.")
     def post(self, request, referral_id: int):
-        return _answer(request, referral_id, services.referral_not_deliver, ReasonInput)
+        return _answer(request, referral_id, services.referral_not_deliver, ReferralReasonInput)
 
 
 class ReferralSlipView(APIView):

@@ -116,7 +116,7 @@ def card_of(referral: Referral, *, sender: bool, receiver: bool,
         masked_cin=cins[0].masked if cins else "",
         position=getattr(referral, "waiting_position", None)
         if referral.status == Status.WAITING else None,
-        consent_withdrawn=not readable)
+        consent_withdrawn=not readable and bool(shared))
     if readable:
         if Referral.Share.REQUEST in shared:
             card.request = referral.shared_request

@@ -210,7 +210,18 @@ def referral_send(*, actor, case: Case, offering: ServiceOffering, shared=(),
 
 # --- the receiver's answers ---------------------------------------------------------------
 
-def _locked_for_receiver(actor, referral: Referral, *, allowed: tuple, action) -> Referral:
+# Whole sentences: the participle agrees with "referral" differently in Arabic and French.
+REFUSED = {
+    "accept": _("The referral is “%(status)s”: it cannot be accepted now."),
+    "decline": _("The referral is “%(status)s”: it cannot be declined now."),
+    "deliver": _("The referral is “%(status)s”: it cannot be reported delivered now."),
+    "not_deliver": _("The referral is “%(status)s”: it cannot be reported not delivered "
+                     "now."),
+}
+
+
+def _locked_for_receiver(actor, referral: Referral, *, allowed: tuple, action: str
+                         ) -> Referral:
     policy.check_perm(actor, "cases.answer_referrals")
     if not policy.referrals_received_for(actor).filter(pk=referral.pk).exists():
         if policy.referrals_sent_for(actor).filter(pk=referral.pk).exists():
@@ -222,9 +233,8 @@ def _locked_for_receiver(actor, referral: Referral, *, allowed: tuple, action) -
         "case", "offering__service", "offering__centre", "offering__partner", "from_centre",
         "referred_by").get(pk=referral.pk)
     if referral.status not in allowed:
-        raise Conflict(_("The referral is “%(status)s”: it cannot be %(action)s now.") % {
-            "status": referral.get_status_display(), "action": action},
-            code="invalid_transition")
+        raise Conflict(REFUSED[action] % {"status": referral.get_status_display()},
+                       code="invalid_transition")
     return referral
 
 
@@ -244,7 +254,7 @@ def _answered(actor, referral: Referral, kind: str, note: str = "") -> None:
 @transaction.atomic
 def referral_accept(*, actor, referral: Referral) -> Referral:
     referral = _locked_for_receiver(actor, referral, allowed=(Status.SENT,),
-                                    action=_("accepted"))
+                                    action="accept")
     before = audit.snapshot(referral, SNAPSHOT)
     referral.status, referral.answered_by, referral.answered_at = (
         Status.ACCEPTED, actor, timezone.now())
@@ -262,7 +272,7 @@ def referral_decline(*, actor, referral: Referral, reason: str) -> Referral:
         raise ValidationFailed(fields={"reason": [_(
             "Tell the referring worker why, in a sentence.")]})
     referral = _locked_for_receiver(actor, referral, allowed=(Status.SENT, Status.WAITING),
-                                    action=_("declined"))
+                                    action="decline")
     before = audit.snapshot(referral, SNAPSHOT)
     referral.status, referral.answered_by, referral.answered_at = (
         Status.DECLINED, actor, timezone.now())
@@ -291,7 +301,7 @@ def referral_deliver(*, actor, referral: Referral, note: str = "") -> Referral:
     entering a pathway is the pathway plan's step), the referring worker is told, and the
     place goes to the next person waiting."""
     referral = _locked_for_receiver(actor, referral, allowed=(Status.ACCEPTED,),
-                                    action=_("reported delivered"))
+                                    action="deliver")
     return _outcome(actor, referral, Status.DELIVERED, (note or "").strip(),
                     CaseEvent.Kind.REFERRAL_DELIVERED)
 
@@ -303,7 +313,7 @@ def referral_not_deliver(*, actor, referral: Referral, reason: str) -> Referral:
         raise ValidationFailed(fields={"reason": [_(
             "Tell the referring worker why, in a sentence.")]})
     referral = _locked_for_receiver(actor, referral, allowed=(Status.ACCEPTED,),
-                                    action=_("reported not delivered"))
+                                    action="not_deliver")
     return _outcome(actor, referral, Status.NOT_DELIVERED, reason,
                     CaseEvent.Kind.REFERRAL_NOT_DELIVERED)
 
