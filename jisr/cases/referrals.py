@@ -93,6 +93,9 @@ class Referral(models.Model):
     def __str__(self) -> str:
         return _("Referral %(reference)s") % {"reference": self.reference}
 
+    def get_absolute_url(self) -> str:
+        return reverse("cases:referral_detail", args=[self.pk])
+
     @property
     def reference(self) -> str:
         return f"R{self.pk or 0:06d}"
@@ -105,6 +108,3 @@ class Referral(models.Model):
     def is_overdue(self) -> bool:
         return self.status == self.Status.SENT and (self.overdue_at is not None or (
             self.due_at is not None and self.due_at < timezone.now()))
-
-    def get_absolute_url(self) -> str:
-        return reverse("cases:referral_detail", args=[self.pk])

@@ -39,7 +39,7 @@ def test_the_partner_answers_a_referral_from_its_inbox(browser_page, live_url, w
     page.wait_for_load_state()
     referral = Referral.objects.get(case=case)
     assert referral.status == "sent"
-    page.wait_for_selector(f"#referrals .referral-row.referral-sent")
+    page.wait_for_selector("#referrals .referral-row.referral-sent")
 
     _as(page, live_url, "oriental_partner", language)
     page.goto(f"{live_url}/cases/referrals/")
