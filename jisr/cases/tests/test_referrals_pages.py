@@ -231,3 +231,9 @@ def test_a_waiting_referral_says_its_position(world, api_for, open_case):
     data = api_for("youssef").post(f"/api/v1/cases/{case.pk}/referrals/", {
         "offering": offering.pk}, format="json").json()
     assert data["status"] == Referral.Status.WAITING and data["queue_position"] == 1
+
+
+def test_the_partner_home_counts_its_open_referrals(world, client_for, referred):
+    body = _body(client_for("rachid").get("/"))
+    assert "panel-referrals_received" in body and "/cases/referrals/?status=sent" in body
+    assert "panel-referrals_received" not in _body(client_for("nadia").get("/"))
