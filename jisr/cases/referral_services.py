@@ -174,7 +174,7 @@ def referral_send(*, actor, case: Case, offering: ServiceOffering, shared=(),
         message = _("The person has not consented to sharing with a partner: share the "
                     "identity card only, or record their consent first.")
         raise ConsentMissing(message, fields={"shared": [message]})
-    offering = ServiceOffering.objects.select_for_update().select_related(
+    offering = ServiceOffering.objects.select_for_update(of=("self",)).select_related(
         "service", "centre", "partner").get(pk=offering.pk)
     if Referral.objects.filter(case=case, offering=offering,
                                status__in=Referral.OPEN).exists():
@@ -229,7 +229,7 @@ def _locked_for_receiver(actor, referral: Referral, *, allowed: tuple, action: s
                                  "referral."))
         raise NotFound()
     ServiceOffering.objects.select_for_update().filter(pk=referral.offering_id).first()
-    referral = Referral.objects.select_for_update().select_related(
+    referral = Referral.objects.select_for_update(of=("self",)).select_related(
         "case", "offering__service", "offering__centre", "offering__partner", "from_centre",
         "referred_by").get(pk=referral.pk)
     if referral.status not in allowed:
@@ -330,7 +330,7 @@ def promote_waiting(*, offering: ServiceOffering, actor=None) -> list[Referral]:
     offering = ServiceOffering.objects.select_for_update().get(pk=offering.pk)
     promoted = []
     while has_free_place(offering):
-        referral = Referral.objects.select_for_update().select_related(
+        referral = Referral.objects.select_for_update(of=("self",)).select_related(
             "case", "offering__service", "offering__centre", "offering__partner",
             "from_centre", "referred_by").filter(
             offering=offering, status=Status.WAITING).order_by("pk").first()
