@@ -261,6 +261,10 @@ def test_the_deadline_job_reminds_then_flags_once_and_notifies_both_sides(
     for user in (world.rachid, world.youssef):
         overdue = _inbox(user, "cases.referral.overdue")
         assert {n.channel for n in overdue} == {"in_app", "email"} and overdue.count() == 2
+        message = overdue.get(channel="email")
+        assert referral.reference in message.subject and "تجاوز الأجل" in message.subject
+        assert partner_offering.service.name_ar in message.body
+        assert world.persons["marrakech"].family_name_ar not in message.body
     assert not _inbox(world.oriental_partner).exists()
     assert listened.events.filter(kind="referral_overdue").count() == 1
     referral.refresh_from_db()
