@@ -167,7 +167,6 @@ def referral_send(*, actor, case: Case, offering: ServiceOffering, shared=(),
     _check_offering(offering)
     note = (note or "").strip()
     shared = _check_shared(shared, note)
-    _check_case(case)
     if shared and offering.partner_id and not Consent.objects.filter(
             person_id=case.person_id, purpose=Consent.Purpose.PARTNER_SHARING,
             withdrawn_at=None).exists():
@@ -176,6 +175,9 @@ def referral_send(*, actor, case: Case, offering: ServiceOffering, shared=(),
         raise ConsentMissing(message, fields={"shared": [message]})
     offering = ServiceOffering.objects.select_for_update(of=("self",)).select_related(
         "service", "centre", "partner").get(pk=offering.pk)
+    # Always the offering first, then the case (the answers lock offering then referral).
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _check_case(case)
     if Referral.objects.filter(case=case, offering=offering,
                                status__in=Referral.OPEN).exists():
         raise Conflict(_("This case is already referred to this service."),

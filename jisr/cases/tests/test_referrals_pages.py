@@ -237,3 +237,26 @@ def test_the_partner_home_counts_its_open_referrals(world, client_for, referred)
     body = _body(client_for("rachid").get("/"))
     assert "panel-referrals_received" in body and "/cases/referrals/?status=sent" in body
     assert "panel-referrals_received" not in _body(client_for("nadia").get("/"))
+
+
+def test_the_case_page_costs_the_same_queries_with_more_referrals(world, client_for,
+                                                                  open_case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = open_case(urgency="urgent")
+    client = client_for("youssef")
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/cases/{case.pk}/").status_code == 200
+        return len(ctx.captured_queries)
+
+    rs.referral_send(actor=world.youssef, case=case, offering=world.offerings["marrakech"])
+    one = queries()
+    from jisr.network.models import Service
+
+    for service in Service.objects.exclude(code="legal-aid")[:4]:
+        rs.referral_send(actor=world.youssef, case=case, offering=OfferingFactory(
+            centre=world.centre_marrakech, service=service))
+    assert queries() == one
