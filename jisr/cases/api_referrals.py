@@ -147,7 +147,7 @@ class ReferralListView(APIView):
 
             audit.record_reads(actor=request.user, objs=received, action="cases.referral.read")
         cards = [selectors.card_of(r, sender=r.pk in sent, receiver=r.pk not in sent,
-                                   consent_active=False) for r in page]
+                                   with_content=False) for r in page]
         return paginator.get_paginated_response(ReferralOutput(cards, many=True).data)
 
 

@@ -98,7 +98,9 @@ class ReferralCard:
 
 
 def card_of(referral: Referral, *, sender: bool, receiver: bool,
-            consent_active: bool = True) -> ReferralCard:
+            consent_active: bool = True, with_content: bool = True) -> ReferralCard:
+    """``with_content=False`` (a receiver's list): identity and status only; the shared
+    content is read on the referral's own page, which checks the consent then."""
     person = referral.case.person
     cins = getattr(person, "cins", None)
     if cins is None:
@@ -117,7 +119,7 @@ def card_of(referral: Referral, *, sender: bool, receiver: bool,
         position=getattr(referral, "waiting_position", None)
         if referral.status == Status.WAITING else None,
         consent_withdrawn=not readable and bool(shared))
-    if readable:
+    if readable and (with_content or sender):
         if Referral.Share.REQUEST in shared:
             card.request = referral.shared_request
         if Referral.Share.NEEDS in shared:
@@ -147,7 +149,7 @@ def inbox_cards(*, user, referrals) -> list[ReferralCard]:
     referrals = list(referrals)
     if referrals:
         audit.record_reads(actor=user, objs=referrals, action="cases.referral.read")
-    return [card_of(r, sender=False, receiver=True, consent_active=False) for r in referrals]
+    return [card_of(r, sender=False, receiver=True, with_content=False) for r in referrals]
 
 
 def offering_choices(*, case) -> QuerySet:

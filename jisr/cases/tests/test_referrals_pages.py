@@ -260,3 +260,20 @@ def test_the_case_page_costs_the_same_queries_with_more_referrals(world, client_
         rs.referral_send(actor=world.youssef, case=case, offering=OfferingFactory(
             centre=world.centre_marrakech, service=service))
     assert queries() == one
+
+
+def test_lists_give_the_partner_identity_and_status_and_the_detail_the_shared_content(
+        world, api_for, open_case):
+    Consent.objects.create(person=world.persons["marrakech"],
+                           purpose=Consent.Purpose.PARTNER_SHARING,
+                           method=Consent.Method.SIGNATURE, recorded_by=world.youssef,
+                           centre=world.centre_marrakech)
+    case = open_case(urgency="urgent", request=SECRET_REQUEST)
+    referral = rs.referral_send(actor=world.youssef, case=case,
+                                offering=world.offerings["partner_marrakech"],
+                                shared=["request"])
+    listed = api_for("rachid").get("/api/v1/referrals/?status=sent").json()["results"][0]
+    assert listed["request"] == "" and listed["consent_withdrawn"] is False
+    assert listed["shared"] == ["request"]
+    detail = api_for("rachid").get(f"/api/v1/referrals/{referral.pk}/").json()
+    assert detail["request"] == SECRET_REQUEST
