@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from jisr.accounts import api as accounts_api
 from jisr.cases import api as cases_api
 from jisr.cases import api_builder, api_casework
+from jisr.cases import api_referrals as referrals_api
 from jisr.core import api_views as core_api
 from jisr.core import views as core_views
 from jisr.imports import api as imports_api
@@ -165,6 +166,22 @@ api_v1 = [
          name="transfer_cancel"),
     path("questionnaires/versions/<int:version_id>/", cases_api.VersionDetailView.as_view(),
          name="questionnaire_version"),
+    # referrals (scoped by referrals_sent_for / referrals_received_for)
+    path("cases/<int:case_id>/referrals/", referrals_api.CaseReferralView.as_view(),
+         name="case_referrals"),
+    path("referrals/", referrals_api.ReferralListView.as_view(), name="referrals"),
+    path("referrals/<int:referral_id>/", referrals_api.ReferralDetailView.as_view(),
+         name="referral_detail"),
+    path("referrals/<int:referral_id>/accept/", referrals_api.ReferralAcceptView.as_view(),
+         name="referral_accept"),
+    path("referrals/<int:referral_id>/decline/", referrals_api.ReferralDeclineView.as_view(),
+         name="referral_decline"),
+    path("referrals/<int:referral_id>/deliver/", referrals_api.ReferralDeliverView.as_view(),
+         name="referral_deliver"),
+    path("referrals/<int:referral_id>/not-delivered/",
+         referrals_api.ReferralNotDeliverView.as_view(), name="referral_not_deliver"),
+    path("referrals/<int:referral_id>/slip.pdf", referrals_api.ReferralSlipView.as_view(),
+         name="referral_slip"),
     # the caller's own inbox
     path("notifications/", notifications_api.NotificationListView.as_view(),
          name="notifications"),

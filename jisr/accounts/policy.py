@@ -91,6 +91,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "cases.view_restricted": frozenset({Role.CENTRE_MANAGER}),
     # Proposing a transfer to another centre, accepting or declining one.
     "cases.transfer": frozenset({Role.SOCIAL_WORKER, Role.CENTRE_MANAGER}),
+    # Referring a case to a service offering (orientation) and printing its slip.
+    "cases.refer": frozenset({Role.SOCIAL_WORKER, Role.CENTRE_MANAGER, Role.EMERGENCY_AGENT}),
+    # The inbox of referrals received: a partner's agents for its offerings, the social
+    # workers and manager of a centre for its own; accepting, declining, reporting delivery.
+    "cases.answer_referrals": frozenset({Role.PARTNER_AGENT, Role.SOCIAL_WORKER,
+                                         Role.CENTRE_MANAGER}),
     # Counts of cases by centre and stage for one's territory (small cells suppressed).
     "cases.view_aggregates": frozenset({*COORDINATOR_ROLES, Role.NATIONAL_ANALYST,
                                         Role.ADMINISTRATOR}),
@@ -506,6 +512,41 @@ def kpi_exact_for(user) -> bool:
     """Whether the user's figures may show small counts: only with person-level access to
     the cases behind them (centre staff); others see "fewer than 5"."""
     return has_perm(user, "cases.view")
+def referrals_sent_for(user) -> QuerySet:
+    """Referrals of the cases the user reads (cases_for): the referring side."""
+    from jisr.cases.referrals import Referral
+
+    if not has_perm(user, "cases.view") or user.scope_kind != ScopeKind.CENTRE:
+        return Referral.objects.none()
+    return Referral.objects.filter(case__in=cases_for(user).values("pk"))
+
+
+def referrals_received_for(user) -> QuerySet:
+    """Referrals addressed to the user's organisation: a partner agent those to their
+    partner's offerings, a centre's social workers and manager those to the centre's own
+    offerings (a restricted case to the manager only). Receivers read the identity card and
+    what each referral shares, never the case itself."""
+    from jisr.cases.referrals import Referral
+
+    if not has_perm(user, "cases.answer_referrals"):
+        return Referral.objects.none()
+    if user.scope_kind == ScopeKind.PARTNER and user.partner_id:
+        return Referral.objects.filter(offering__partner_id=user.partner_id)
+    if user.scope_kind == ScopeKind.CENTRE and user.centre_id:
+        incoming = Q(offering__centre_id=user.centre_id)
+        if not has_perm(user, "cases.view_restricted"):
+            incoming &= Q(case__restricted=False) | Q(case__assigned_to=user)
+        return Referral.objects.filter(incoming)
+    return Referral.objects.none()
+
+
+def referrals_for(user) -> QuerySet:
+    """Every referral the user may open: sent from cases they read, or received."""
+    from jisr.cases.referrals import Referral
+
+    sent = referrals_sent_for(user).values("pk")
+    received = referrals_received_for(user).values("pk")
+    return Referral.objects.filter(Q(pk__in=sent) | Q(pk__in=received))
 
 
 def case_aggregate_centres_for(user) -> QuerySet:

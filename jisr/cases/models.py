@@ -156,6 +156,13 @@ class CaseEvent(models.Model):
         NOTE = "note", _("Note added")
         DOCUMENT = "document", _("Document added")
         HANDOVER = "handover", _("Case handed over")
+        REFERRAL_SENT = "referral_sent", _("Referral sent")
+        REFERRAL_QUEUED = "referral_queued", _("Referral on a waiting list")
+        REFERRAL_ACCEPTED = "referral_accepted", _("Referral accepted")
+        REFERRAL_DECLINED = "referral_declined", _("Referral declined")
+        REFERRAL_DELIVERED = "referral_delivered", _("Referred service delivered")
+        REFERRAL_NOT_DELIVERED = "referral_not_delivered", _("Referred service not delivered")
+        REFERRAL_OVERDUE = "referral_overdue", _("Referral overdue")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events",
                              verbose_name=_("case"))
@@ -291,3 +298,4 @@ from jisr.cases.questionnaires import (  # noqa: E402,F401 (registered with this
     ScoringRule,
     Section,
 )
+from jisr.cases.referrals import Referral  # noqa: E402,F401 (registered with this app)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Count
+
 from jisr.accounts import policy
 from jisr.cases import selectors
 from jisr.cases.models import Stage
@@ -28,3 +30,19 @@ register(Panel(key="my_cases", template="cases/panels/my_cases.html", order=5,
 register(Panel(key="case_counts", template="cases/panels/case_counts.html", order=20,
                applies=lambda user: policy.has_perm(user, "cases.view_aggregates"),
                context=_counts))
+
+
+def _referrals_received(user) -> dict:
+    from jisr.cases.referrals import Referral
+
+    qs = policy.referrals_received_for(user).filter(status__in=Referral.OPEN)
+    counts = {row["status"]: row["n"] for row in qs.order_by().values("status").annotate(
+        n=Count("pk"))}
+    return {"counts": [(s, label, counts.get(s, 0)) for s, label in Referral.Status.choices
+                       if s in Referral.OPEN],
+            "overdue": qs.filter(overdue_at__isnull=False, status="sent").count()}
+
+
+register(Panel(key="referrals_received", template="cases/referrals/_home_panel.html",
+               order=6, applies=lambda user: policy.has_perm(user, "cases.answer_referrals"),
+               context=_referrals_received))

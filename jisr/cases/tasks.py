@@ -1,5 +1,5 @@
-"""Background work of the appointments calendar (thin; safe to run twice): the SMS
-reminders of tomorrow's appointments (calendar.appointment_reminders_send)."""
+"""Background work of cases: thin periodic tasks over the services (safe to run twice):
+the SMS reminders of tomorrow's appointments and the referral deadlines."""
 
 from __future__ import annotations
 
@@ -19,3 +19,13 @@ def send_appointment_reminders() -> int:
     from jisr.cases.calendar import appointment_reminders_send
 
     return appointment_reminders_send()
+
+
+@periodic(every=timedelta(minutes=15))
+@task()
+def check_referral_deadlines() -> dict:
+    """Remind both sides of referrals due within a day, flag (once) and notify those past
+    their deadline, and move waiting lists up where places freed."""
+    from jisr.cases.referral_services import referrals_check_deadlines
+
+    return referrals_check_deadlines()

@@ -55,3 +55,16 @@ urlpatterns = [
     path("questionnaires/versions/<int:version_id>/", views_builder.version_page,
          name="version"),
 ]
+
+from jisr.cases import views_referrals  # noqa: E402
+
+urlpatterns += [
+    path("<int:case_id>/referrals/", views_referrals.referral_create, name="referral_create"),
+    path("referrals/", views_referrals.referral_inbox, name="referral_inbox"),
+    path("referrals/<int:referral_id>/", views_referrals.referral_detail,
+         name="referral_detail"),
+    path("referrals/<int:referral_id>/answer/", views_referrals.referral_answer,
+         name="referral_answer"),
+    path("referrals/<int:referral_id>/slip.pdf", views_referrals.referral_slip,
+         name="referral_slip"),
+]

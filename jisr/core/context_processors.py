@@ -18,6 +18,7 @@ NAVIGATION = [
     ("cases.view", "cases:list", _("Cases")),
     ("cases.view", "cases:calendar", _("Calendar")),
     ("cases.handover", "cases:caseload", _("Caseload")),
+    ("cases.answer_referrals", "cases:referral_inbox", _("Referrals received")),
     ("registry.view_persons", "registry:search", _("Persons")),
     ("registry.review_duplicates", "registry:duplicate_queue", _("Duplicates")),
     ("imports.import_persons", "imports:index", _("Imports")),

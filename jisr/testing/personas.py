@@ -57,7 +57,8 @@ MAY_SEE = {
                 CANARY_RESTRICTED},
     "khadija": {CANARY_MARRAKECH, CANARY_PERSON_MARRAKECH, CANARY_SENSITIVE,
                 CANARY_RESTRICTED},
-    "said": set(), "rachid": set(),
+    # rachid's association receives a referral of the Marrakech person (identity card only).
+    "said": set(), "rachid": {CANARY_PERSON_MARRAKECH},
     "laila": {CANARY_MARRAKECH, CANARY_PERSON_MARRAKECH},
     "omar": {CANARY_MARRAKECH, CANARY_SAFI, CANARY_PERSON_MARRAKECH},
     "nadia": set(),
@@ -103,6 +104,9 @@ class World:
     # On the Marrakech case: notes "plain" and "sensitive", document "marrakech".
     notes: dict = field(default_factory=dict)
     documents: dict = field(default_factory=dict)
+    # "marrakech": the Marrakech case referred to rachid's association (sharing the identity
+    # card only), accepted and delivered (finished, so closing the case needs no reason).
+    referrals: dict = field(default_factory=dict)
 
     def __getattr__(self, name):
         users = self.__dict__.get("users", {})
@@ -161,6 +165,7 @@ def build_world() -> World:
     _add_persons(world, c_mar, c_oujda)
     _add_duplicates(world)
     _add_cases(world)
+    _add_referrals(world)
     from jisr.testing.notifications import add_notifications
 
     add_notifications(world)
@@ -311,6 +316,30 @@ def _add_cases(world: World) -> None:
     world.transfers["marrakech"] = services.transfer_propose(
         actor=youssef, case=marrakech, to_centre=world.centre_safi,
         reason="La personne déménage à Safi chez sa soeur")
+
+
+def _add_referrals(world: World) -> None:
+    """The partner's offering and a referral to it, written directly (the case stays at
+    *received*, as the other tests expect); cases/tests/test_referrals*.py go through the
+    services."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jisr.cases.referrals import Referral
+    from jisr.network.models import Service
+    from jisr.testing.factories import OfferingFactory
+
+    offering = OfferingFactory(partner=world.partner_marrakech, centre=None,
+                               service=Service.objects.get(code="legal-aid"))
+    world.offerings["partner_marrakech"] = offering
+    now = timezone.now()
+    world.referrals["marrakech"] = Referral.objects.create(
+        case=world.cases["marrakech"], offering=offering,
+        from_centre=world.centre_marrakech, status=Referral.Status.DELIVERED,
+        referred_by=world.users["youssef"], created_at=now, sent_at=now,
+        due_at=now + timedelta(days=offering.response_days), answered_at=now,
+        answered_by=world.users["rachid"], outcome_at=now, outcome_by=world.users["rachid"])
 
 
 PERSONAS = ("amina", "youssef", "khadija", "said", "rachid", "laila", "omar", "nadia", "admin",

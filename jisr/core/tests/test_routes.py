@@ -44,6 +44,7 @@ SAMPLES = {
     "merge_id": lambda w: [w.merges["oujda"].pk, 0],
     "case_id": lambda w: [w.cases["marrakech"].pk, w.cases["restricted"].pk,
                           w.cases["oujda"].pk, 999999],
+    "referral_id": lambda w: [w.referrals["marrakech"].pk, 999999],
     "transfer_id": lambda w: [w.transfers["marrakech"].pk, 999999],
     "appointment_id": lambda w: [w.appointments["marrakech"].pk, w.appointments["oujda"].pk],
     "version_id": lambda w: [_published_version().pk, 999999],

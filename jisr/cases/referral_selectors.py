@@ -1,0 +1,170 @@
+"""Reads of referrals, always through the access policy (referrals_sent_for,
+referrals_received_for), and what each side may read of one referral.
+
+The referring side (staff reading the case) reads everything. The receiving side reads the
+person's identity card (names, sex, birth, commune, masked CIN: nothing else of the registry)
+and what the referral shares, copied when it was sent; when the referral went to a partner
+and the person has since withdrawn their consent to sharing with a partner, the shared
+content is no longer shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from jisr.accounts import policy
+from jisr.cases.questionnaires import NeedDomain
+from jisr.cases.referrals import Referral
+from jisr.core import audit
+from jisr.network.models import Centre, ServiceOffering
+from jisr.registry.models import Consent, IdentityDocument
+
+Status = Referral.Status
+_RELATED = ("case__person__commune", "offering__service", "offering__centre",
+            "offering__partner", "from_centre", "referred_by", "answered_by", "outcome_by")
+
+
+def _queue_position() -> Subquery:
+    ahead = Referral.objects.filter(offering=OuterRef("offering"), status=Status.WAITING,
+                                    pk__lte=OuterRef("pk")).order_by().values(
+        "offering").annotate(n=Count("pk")).values("n")
+    return Subquery(ahead[:1])
+
+
+def _with_related(qs: QuerySet) -> QuerySet:
+    return qs.select_related(*_RELATED).prefetch_related(Prefetch(
+        "case__person__documents", queryset=IdentityDocument.objects.filter(
+            kind=IdentityDocument.Kind.CIN), to_attr="cins")).annotate(
+        waiting_position=_queue_position())
+
+
+def referral_list(*, user, box: str = "", status: str = "") -> QuerySet:
+    """Referrals the user may open: ``box`` "sent" (from the cases they read), "received"
+    (their organisation's inbox), or both."""
+    qs = {"sent": policy.referrals_sent_for, "received": policy.referrals_received_for}.get(
+        box, policy.referrals_for)(user)
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    return _with_related(qs).order_by("-created_at", "-pk")
+
+
+def referral_inbox(*, user, status: str = "") -> QuerySet:
+    """The receiving side's list, open ones first, the soonest due first."""
+    qs = policy.referrals_received_for(user)
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    elif status == "open":
+        qs = qs.filter(status__in=Referral.OPEN)
+    return _with_related(qs).order_by("status", "due_at", "pk")
+
+
+def referrals_of_case(*, user, case) -> list[Referral]:
+    return list(_with_related(policy.referrals_sent_for(user).filter(case=case)))
+
+
+def referral_get_for_user(*, user, referral_id) -> Referral:
+    return policy.get_or_404(_with_related(policy.referrals_for(user)), pk=referral_id)
+
+
+def is_receiver(user, referral: Referral) -> bool:
+    return policy.referrals_received_for(user).filter(pk=referral.pk).exists()
+
+
+def is_sender(user, referral: Referral) -> bool:
+    return policy.referrals_sent_for(user).filter(pk=referral.pk).exists()
+
+
+@dataclass
+class ReferralCard:
+    """A referral as one reader may see it."""
+
+    referral: Referral
+    sender: bool
+    receiver: bool
+    name_ar: str
+    name_lat: str
+    sex: str
+    birth: str
+    commune: object
+    masked_cin: str
+    position: int | None
+    request: str = ""
+    needs: list = field(default_factory=list)
+    note: str = ""
+    consent_withdrawn: bool = False
+
+
+def card_of(referral: Referral, *, sender: bool, receiver: bool,
+            consent_active: bool = True, with_content: bool = True) -> ReferralCard:
+    """``with_content=False`` (a receiver's list): identity and status only; the shared
+    content is read on the referral's own page, which checks the consent then."""
+    person = referral.case.person
+    cins = getattr(person, "cins", None)
+    if cins is None:
+        cins = [d for d in person.documents.all() if d.kind == IdentityDocument.Kind.CIN]
+    shared = set(referral.shared)
+    # The sender reads the case anyway; a receiver reads what is shared, and nothing of it
+    # once a partner's sharing consent is withdrawn.
+    readable = sender or (consent_active or not referral.offering.partner_id)
+    labels = dict(NeedDomain.choices)
+    card = ReferralCard(
+        referral=referral, sender=sender, receiver=receiver,
+        name_ar=" ".join(n for n in (person.first_name_ar, person.family_name_ar) if n),
+        name_lat=" ".join(n for n in (person.first_name_lat, person.family_name_lat) if n),
+        sex=person.get_sex_display(), birth=person.birth_display, commune=person.commune,
+        masked_cin=cins[0].masked if cins else "",
+        position=getattr(referral, "waiting_position", None)
+        if referral.status == Status.WAITING else None,
+        consent_withdrawn=not readable and bool(shared))
+    if readable and (with_content or sender):
+        if Referral.Share.REQUEST in shared:
+            card.request = referral.shared_request
+        if Referral.Share.NEEDS in shared:
+            card.needs = [labels.get(code, code) for code in referral.shared_needs]
+        if sender or Referral.Share.NOTE in shared:
+            card.note = referral.note
+    return card
+
+
+def referral_card(*, user, referral: Referral, audit_read: bool = True) -> ReferralCard:
+    """One referral as the user may read it; a receiver's reading is audited (it shows a
+    person's identity outside the receiver's own records)."""
+    sender, receiver = is_sender(user, referral), is_receiver(user, referral)
+    consent_active = True
+    if not sender and referral.offering.partner_id:
+        consent_active = Consent.objects.filter(
+            person_id=referral.case.person_id, purpose=Consent.Purpose.PARTNER_SHARING,
+            withdrawn_at=None).exists()
+    if receiver and not sender and audit_read:
+        audit.record_read(actor=user, obj=referral, action="cases.referral.read")
+    return card_of(referral, sender=sender, receiver=receiver, consent_active=consent_active)
+
+
+def inbox_cards(*, user, referrals) -> list[ReferralCard]:
+    """Cards of an inbox page (identity and status only: shared content is on the referral's
+    own page); one audit INSERT for the identities shown."""
+    referrals = list(referrals)
+    if referrals:
+        audit.record_reads(actor=user, objs=referrals, action="cases.referral.read")
+    return [card_of(r, sender=False, receiver=True, with_content=False) for r in referrals]
+
+
+def offering_choices(*, case) -> QuerySet:
+    """Active services a case may be referred to: at the open centres and by the partners of
+    the lead centre's region (the catalogue is public), with their places held and the
+    length of their waiting list."""
+    region_id = Centre.objects.filter(pk=case.lead_centre_id).values(
+        "commune__province__region_id")[:1]
+    return ServiceOffering.objects.filter(
+        Q(centre__commune__province__region_id=Subquery(region_id),
+          centre__status=Centre.Status.OPEN)
+        | Q(partner__region_id=Subquery(region_id)),
+        status=ServiceOffering.Status.ACTIVE).select_related(
+        "service", "centre", "partner").annotate(
+        held=Coalesce(Count("referrals", filter=Q(referrals__status__in=Referral.HOLDS_PLACE)),
+                      0),
+        waiting=Coalesce(Count("referrals", filter=Q(referrals__status=Status.WAITING)), 0)
+    ).order_by("service__domain__position", "service__code", "pk")
