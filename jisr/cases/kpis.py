@@ -24,3 +24,13 @@ register_metric("cases_in_pathway", source=lambda since: _events(
     since, kind=CaseEvent.Kind.STAGE, to_stage=Stage.IN_PATHWAY))
 register_metric("cases_closed", source=lambda since: _events(
     since, kind=CaseEvent.Kind.CLOSED))
+
+
+# Referrals, counted at the referring centre (the timeline's centre) when each step happens.
+for _metric, _kind in (("referrals_sent", CaseEvent.Kind.REFERRAL_SENT),
+                       ("referrals_accepted", CaseEvent.Kind.REFERRAL_ACCEPTED),
+                       ("referrals_declined", CaseEvent.Kind.REFERRAL_DECLINED),
+                       ("referrals_delivered", CaseEvent.Kind.REFERRAL_DELIVERED),
+                       ("referrals_not_delivered", CaseEvent.Kind.REFERRAL_NOT_DELIVERED),
+                       ("referrals_overdue", CaseEvent.Kind.REFERRAL_OVERDUE)):
+    register_metric(_metric, source=lambda since, kind=_kind: _events(since, kind=kind))

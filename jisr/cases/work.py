@@ -29,12 +29,22 @@ LIMIT = 50
 
 @dataclass
 class Item:
-    case: Case
+    """One line of work. ``case`` is set when the user may open the case; a receiver of a
+    referral sees only the person's name and the referral."""
+
+    person: str
+    reference: str
     what: str
     due: datetime | date | None = None
     url: str = ""
     detail: str = ""
+    case: Case | None = None
     overdue: bool = False
+
+    @classmethod
+    def of_case(cls, case: Case, what, due=None, url: str = "", detail: str = "") -> Item:
+        return cls(case.person.display_name, case.reference, str(what), due,
+                   url or _case_url(case), detail, case)
 
     def overdue_at(self, now: datetime) -> bool:
         if self.due is None:
@@ -125,8 +135,8 @@ def _interviews(*, user, now) -> Section:
         case__in=policy.cases_for(user).values("pk")).select_related(
         "case__person").order_by("start")
     rows, total = _limited(qs)
-    return Section("interviews", _("Interviews today"), [Item(
-        a.case, str(_("Interview")), a.start, _case_url(a.case)) for a in rows], total)
+    return Section("interviews", _("Interviews today"), [Item.of_case(
+        a.case, _("Interview"), a.start) for a in rows], total)
 
 
 def _stage_section(key: str, label, stage: str, days: int, *, user, mine: bool) -> Section:
@@ -137,10 +147,9 @@ def _stage_section(key: str, label, stage: str, days: int, *, user, mine: bool) 
         "stage_changed_at", "pk"))
     what = {Stage.RECEIVED: _("Listening interview to hold"),
             Stage.LISTENED: _("Orientation to decide")}[stage]
-    return Section(key, label, [Item(
-        case, str(what), timezone.localtime(case.stage_changed_at).date() + timedelta(
-            days=days), _case_url(case),
-        case.assigned_to.display_name if case.assigned_to else "")
+    return Section(key, label, [Item.of_case(
+        case, what, timezone.localtime(case.stage_changed_at).date() + timedelta(days=days),
+        detail=case.assigned_to.display_name if case.assigned_to else "")
         for case in rows], total)
 
 
@@ -161,3 +170,68 @@ register_queue("to_listen", lambda *, user, now: _to_listen(user=user, now=now, 
                order=10)
 register_queue("to_orient", lambda *, user, now: _to_orient(user=user, now=now, mine=False),
                order=20)
+
+
+# --- referrals ---------------------------------------------------------------------------
+
+def _referral_item(referral, what, *, sender: bool) -> Item:
+    provider = f"{referral.offering.service.name} — {referral.offering.provider.name}"
+    if sender:
+        return Item.of_case(referral.case, what, referral.due_at, referral.get_absolute_url(),
+                            provider)
+    return Item(referral.case.person.display_name, referral.reference, str(what),
+                referral.due_at, referral.get_absolute_url(), provider)
+
+
+def _referrals(qs: QuerySet) -> QuerySet:
+    return qs.select_related("case__person", "offering__service", "offering__centre",
+                             "offering__partner").order_by("due_at", "pk")
+
+
+def _awaiting_answer(*, user, now, mine=True) -> Section:
+    """Referrals sent from the user's cases (all the centre's, for the queue) that the
+    service has not answered yet."""
+    from jisr.cases.referrals import Referral
+
+    qs = policy.referrals_sent_for(user).filter(status=Referral.Status.SENT)
+    if mine:
+        qs = qs.filter(case__assigned_to=user)
+    rows, total = _limited(_referrals(qs))
+    return Section("referrals_awaiting", _("Referrals awaiting an answer"), [
+        _referral_item(r, _("Referral awaiting the service's answer"), sender=True)
+        for r in rows], total)
+
+
+def _to_answer(*, user, now) -> Section:
+    """Referrals addressed to the user's centre (internal referrals) waiting for its
+    answer."""
+    from jisr.cases.referrals import Referral
+
+    qs = policy.referrals_received_for(user).filter(status=Referral.Status.SENT)
+    rows, total = _limited(_referrals(qs))
+    return Section("referrals_to_answer", _("Referrals to answer"), [
+        _referral_item(r, _("Referral to answer"), sender=False) for r in rows], total)
+
+
+def _waiting_lists(*, user, now) -> Section:
+    """Persons of the centre on a service's waiting list, per service."""
+    from django.db.models import Count
+
+    from jisr.cases.referrals import Referral
+    from jisr.network.models import ServiceOffering
+
+    counts = dict(policy.referrals_sent_for(user).filter(status=Referral.Status.WAITING)
+                  .values_list("offering_id").annotate(n=Count("pk")).order_by())
+    offerings = ServiceOffering.objects.filter(pk__in=counts).select_related(
+        "service", "centre", "partner")
+    rows = sorted(((f"{o.service.name} — {o.provider.name}", counts[o.pk], "")
+                   for o in offerings), key=lambda row: -row[1])
+    return Section("waiting_lists", _("Waiting lists per service"), total=sum(
+        counts.values()), rows=rows)
+
+
+register_mine("referrals_awaiting", _awaiting_answer, order=40)
+register_mine("referrals_to_answer", _to_answer, order=45)
+register_queue("referrals_awaiting", lambda *, user, now: _awaiting_answer(
+    user=user, now=now, mine=False), order=30)
+register_queue("waiting_lists", _waiting_lists, order=40)

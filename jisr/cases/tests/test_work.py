@@ -44,10 +44,12 @@ def test_overdue_work_comes_first(world):
 
 def test_today_s_interview_is_in_the_caseload(world):
     appointment = world.appointments["marrakech"]
-    soon = timezone.localtime().replace(hour=23, minute=0)
+    # Today at 00:00 (already past whatever the time of the run: it is overdue, not gone).
+    soon = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     type(appointment).objects.filter(pk=appointment.pk).update(start=soon)
-    items = work.my_work(user=world.youssef)["upcoming"]
-    assert any(i.case == world.cases["marrakech"] and i.due == soon for i in items)
+    mine = work.my_work(user=world.youssef)
+    assert any(i.case == world.cases["marrakech"] and i.due == soon and i.overdue
+               for i in mine["overdue"])
 
 
 def test_the_centre_queues_list_waiting_cases_oldest_first(world):
@@ -97,3 +99,34 @@ def test_the_queries_do_not_grow_with_the_cases(world, client_for):
                 assert client.get(url).status_code == 200
             counts.append(len(queries))
     assert counts[:2] == counts[2:]
+
+
+def _refer(world, *, capacity=None):
+    from jisr.cases.referral_services import referral_send
+
+    offering = world.offerings["partner_marrakech"]
+    if capacity is not None:
+        type(offering).objects.filter(pk=offering.pk).update(capacity=capacity)
+        offering.refresh_from_db()
+    # The urgent (restricted) case may be referred straight from reception.
+    return referral_send(actor=world.youssef, case=world.cases["restricted"],
+                         offering=offering)
+
+
+def test_a_referral_awaiting_its_answer_is_in_the_worker_s_caseload(world):
+    referral = _refer(world)
+    items = [i for i in work.my_work(user=world.youssef)["upcoming"]
+             if i.url == referral.get_absolute_url()]
+    assert len(items) == 1 and items[0].case == world.cases["restricted"]
+    assert items[0].due == referral.due_at
+    # The reception officer does not see the restricted case, nor its referral.
+    queues = {s.key: s for s in work.centre_queues(user=world.amina)}
+    assert not queues["referrals_awaiting"].items
+
+
+def test_a_full_service_s_waiting_list_is_a_queue_of_the_centre(world):
+    _refer(world, capacity=0)
+    queues = {s.key: s for s in work.centre_queues(user=world.khadija)}
+    assert queues["waiting_lists"].total == 1
+    label, count, _detail = queues["waiting_lists"].rows[0]
+    assert count == 1 and world.partner_marrakech.name in label
