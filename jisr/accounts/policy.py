@@ -96,6 +96,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
                                         Role.ADMINISTRATOR}),
     # The questionnaire builder: sections, questions, conditions, scoring, publishing.
     "cases.manage_questionnaires": frozenset({Role.ADMINISTRATOR}),
+    # The pathway template builder: templates, their steps, publishing (docs/pathways.md).
+    "cases.manage_pathway_templates": frozenset({Role.ADMINISTRATOR}),
+    # Creating, adapting and finishing a case's pathway plans, recording step outcomes,
+    # scheduling and recording follow-ups (the case's worker and the centre's manager).
+    "cases.manage_plans": frozenset({Role.SOCIAL_WORKER, Role.CENTRE_MANAGER}),
     # Importing persons and households from a spreadsheet for one's centre: its import
     # sources, runs and reports (docs/imports.md).
     "imports.import_persons": frozenset({Role.CENTRE_MANAGER}),
@@ -482,3 +487,26 @@ def case_aggregate_centres_for(user) -> QuerySet:
     if not has_perm(user, "cases.view_aggregates"):
         return centres_for(user).none()
     return centres_for(user)
+
+
+def plans_for(user) -> QuerySet:
+    """Pathway plans of the cases the user reads (cases_for): same centre, same
+    restriction rules; partners and other centres see none."""
+    from jisr.cases.pathways import Plan
+
+    return Plan.objects.filter(case__in=cases_for(user).values("pk")).select_related(
+        "case", "template")
+
+
+def plan_steps_for(user) -> QuerySet:
+    from jisr.cases.pathways import PlanStep
+
+    return PlanStep.objects.filter(plan__case__in=cases_for(user).values("pk")).select_related(
+        "plan__case", "owner", "service")
+
+
+def follow_ups_for(user) -> QuerySet:
+    from jisr.cases.pathways import FollowUp
+
+    return FollowUp.objects.filter(case__in=cases_for(user).values("pk")).select_related(
+        "case", "worker", "plan")

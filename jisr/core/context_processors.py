@@ -18,6 +18,7 @@ NAVIGATION = [
     ("registry.view_persons", "registry:search", _("Persons")),
     ("registry.review_duplicates", "registry:duplicate_queue", _("Duplicates")),
     ("cases.manage_questionnaires", "cases:questionnaires", _("Questionnaires")),
+    ("cases.manage_pathway_templates", "cases:pathway_templates", _("Pathway templates")),
     ("network.view_centres", "network:centre_list", _("Centres")),
     ("network.view_partners", "network:partner_list", _("Partners")),
 ]

@@ -98,6 +98,11 @@ class World:
     appointments: dict = field(default_factory=dict)
     transfers: dict = field(default_factory=dict)
     notifications: dict = field(default_factory=dict)
+    # Pathway plans (jisr/testing/pathways.py): "marrakech" and "oujda", each with its
+    # first step done (plan_steps) and a scheduled follow-up (follow_ups).
+    plans: dict = field(default_factory=dict)
+    plan_steps: dict = field(default_factory=dict)
+    follow_ups: dict = field(default_factory=dict)
 
     def __getattr__(self, name):
         users = self.__dict__.get("users", {})
@@ -162,6 +167,9 @@ def build_world() -> World:
     from jisr.testing.import_factories import import_world
 
     import_world(world)
+    from jisr.testing.pathways import add_plans
+
+    add_plans(world)
     return world
 
 
