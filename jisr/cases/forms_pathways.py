@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jisr.accounts import policy
 from jisr.accounts.roles import Role
 from jisr.cases.pathways import (
     MAX_STEP_DAYS,
@@ -107,12 +105,10 @@ class PositionForm(forms.Form):
 
 
 def owner_queryset(user, case):
-    """Staff of the case's centre and agents of the partners the user's centre works with."""
+    """Staff of the case's centre (a partner's step waits for the partner's answer)."""
     from jisr.accounts.models import User
 
-    partners = policy.partners_for(user).values("pk")
-    return User.objects.filter(Q(centre_id=case.lead_centre_id) | Q(
-        role=Role.PARTNER_AGENT, partner__in=partners), is_active=True).order_by(
+    return User.objects.filter(centre_id=case.lead_centre_id, is_active=True).order_by(
         "last_name", "pk")
 
 

@@ -282,16 +282,14 @@ def _active_plan(plan: Plan) -> Plan:
 
 
 def _check_owner(owner, case: Case, actor, *, field: str = "owner") -> None:
-    """A step's owner works at the case's centre, or is an agent of a partner the actor's
-    centre works with (the partner then answers through its referral)."""
+    """A step's owner works at the case's centre. A partner's step (owner role: partner
+    agent) has no named owner here: the partner answers through the referral that sends
+    the person to it, and partners' staff are not shown to the centre."""
     if owner is None:
         return
-    at_centre = owner.scope_kind == ScopeKind.CENTRE and owner.centre_id == case.lead_centre_id
-    partner = owner.role == Role.PARTNER_AGENT and policy.partners_for(actor).filter(
-        pk=owner.partner_id).exists()
-    if not owner.is_active or not (at_centre or partner):
-        raise ValidationFailed(fields={field: [_(
-            "Choose someone of the case's centre or of a partner organisation.")]})
+    if not (owner.is_active and owner.scope_kind == ScopeKind.CENTRE
+            and owner.centre_id == case.lead_centre_id):
+        raise ValidationFailed(fields={field: [_("Choose someone of the case's centre.")]})
 
 
 def _default_owner(role: str, case: Case, actor, staff: list):
