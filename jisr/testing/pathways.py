@@ -1,7 +1,7 @@
 """Pathway plans and follow-ups of the shared persona world (jisr/testing/personas.py).
 
-The Marrakech case gets a women's economic empowerment plan (first step done) and a
-scheduled follow-up; the Oujda case (the outsider's centre) a plan of its own. They are
+The Marrakech case gets a women's economic empowerment plan (first step done, the second
+overdue) and a scheduled follow-up; the Oujda case (the outsider's centre) the same. They are
 built directly, not through the services, so the cases keep the stage the other tests
 expect (*received*); the route walks then cover plans in and out of each persona's scope,
 and the done first steps refuse every change the walks post (409).
@@ -27,7 +27,7 @@ def add_plans(world) -> None:
     for name, user in (("marrakech", "youssef"), ("oujda", "karim")):
         actor, case = world.users[user], world.cases[name]
         plan = _build_plan(actor=actor, case=case, template=template,
-                           started_on=today - timedelta(days=100))
+                           started_on=today - timedelta(days=200))
         first = plan.steps.order_by("order").first()
         PlanStep.objects.filter(pk=first.pk).update(
             status=PlanStep.Status.DONE, outcome="certified", completed_by=actor,
