@@ -28,3 +28,5 @@ register(Panel(key="my_cases", template="cases/panels/my_cases.html", order=5,
 register(Panel(key="case_counts", template="cases/panels/case_counts.html", order=20,
                applies=lambda user: policy.has_perm(user, "cases.view_aggregates"),
                context=_counts))
+
+from jisr.cases import panels_pathways  # noqa: E402,F401 (its panel registers on import)

@@ -279,3 +279,12 @@ def test_closing_with_satisfaction_shows_it_on_the_case_page(world, client_for, 
     assert oriented.satisfaction == 5
     body = client.get(reverse("cases:detail", args=[oriented.pk])).content.decode()
     assert "Très satisfait" in body
+
+
+def test_the_home_lists_my_steps_due_soon_and_my_follow_ups(world, client_for):
+    body = client_for("youssef", "fr").get(reverse("core:home")).content.decode()
+    assert "panel-my_pathway_steps-title" in body
+    assert "Appui au démarrage (financement ou équipement)" in body  # due within two weeks
+    assert "Appel téléphonique" in body
+    karim = client_for("karim", "fr").get(reverse("core:home")).content.decode()
+    assert world.persons["marrakech"].family_name_lat not in karim
