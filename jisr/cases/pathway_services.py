@@ -231,6 +231,7 @@ def template_step_move(*, actor, step: TemplateStep, position: int) -> TemplateS
     """Move a draft step to ``position`` (1 = first)."""
     _check_builder(actor)
     template = _draft(step.template)
+    step = TemplateStep.objects.get(pk=step.pk)
     steps = [s for s in template.steps.order_by("order", "pk") if s.pk != step.pk]
     if not isinstance(position, int) or not 1 <= position <= len(steps) + 1:
         raise ValidationFailed(fields={"position": [_("This position does not exist.")]})
