@@ -376,3 +376,15 @@ def test_only_administrators_build_templates(world):
         with pytest.raises(AccessDenied):
             svc.template_create(actor=world.users[name], code="x", name_ar="x", name_fr="x")
     assert not PathwayTemplate.objects.filter(code="x").exists()
+
+
+def test_the_shipped_templates_load_once_and_never_overwrite_an_administrators_work(world,
+                                                                                   women):
+    from jisr.cases.default_pathways import seed_current
+
+    draft = svc.template_new_version(actor=world.users["admin"], template=women,
+                                     from_version=1)
+    svc.template_step_remove(actor=world.users["admin"], step=draft.steps.first())
+    assert seed_current() == 0
+    assert PathwayTemplate.objects.filter(code=women.code).count() == 2
+    assert draft.steps.count() == 3
