@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from jisr.accounts import api as accounts_api
 from jisr.cases import api as cases_api
-from jisr.cases import api_builder, api_casework
+from jisr.cases import api_builder, api_casework, api_pathways
 from jisr.cases import api_referrals as referrals_api
 from jisr.core import api_views as core_api
 from jisr.core import views as core_views
@@ -212,6 +212,8 @@ api_v1 = [
          api_builder.RuleCreateView.as_view(), name="questionnaire_rules"),
     path("questionnaires/rules/<int:rule_id>/", api_builder.RuleView.as_view(),
          name="questionnaire_rule"),
+    # integration pathways: templates, plans, follow-ups (jisr/cases/api_pathways.py)
+    *api_pathways.urlpatterns,
     # bulk imports of persons and households (centre managers, their centre)
     path("imports/sources/", imports_api.SourceListView.as_view(), name="import_sources"),
     path("imports/runs/", imports_api.RunListView.as_view(), name="import_runs"),

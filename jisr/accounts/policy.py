@@ -117,6 +117,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Handing a worker's open cases and future appointments over to a colleague of the
     # centre (a worker who leaves or is away).
     "cases.handover": frozenset({Role.CENTRE_MANAGER}),
+    # The pathway template builder: templates, their steps, publishing (docs/pathways.md).
+    "cases.manage_pathway_templates": frozenset({Role.ADMINISTRATOR}),
+    # Creating, adapting and finishing a case's pathway plans, recording step outcomes,
+    # scheduling and recording follow-ups (the case's worker and the centre's manager).
+    "cases.manage_plans": frozenset({Role.SOCIAL_WORKER, Role.CENTRE_MANAGER}),
     # Importing persons and households from a spreadsheet for one's centre: its import
     # sources, runs and reports (docs/imports.md).
     "imports.import_persons": frozenset({Role.CENTRE_MANAGER}),
@@ -577,3 +582,24 @@ def can_read_sensitive_note(user, note) -> bool:
         return False
     return (note.author_id == user.pk or has_perm(user, "cases.view_restricted")
             or (case.assigned_to_id is not None and case.assigned_to_id == user.pk))
+def plans_for(user) -> QuerySet:
+    """Pathway plans of the cases the user reads (cases_for): same centre, same
+    restriction rules; partners and other centres see none."""
+    from jisr.cases.pathways import Plan
+
+    return Plan.objects.filter(case__in=cases_for(user).values("pk")).select_related(
+        "case", "template")
+
+
+def plan_steps_for(user) -> QuerySet:
+    from jisr.cases.pathways import PlanStep
+
+    return PlanStep.objects.filter(plan__case__in=cases_for(user).values("pk")).select_related(
+        "plan__case", "owner", "service")
+
+
+def follow_ups_for(user) -> QuerySet:
+    from jisr.cases.pathways import FollowUp
+
+    return FollowUp.objects.filter(case__in=cases_for(user).values("pk")).select_related(
+        "case", "worker", "plan")

@@ -23,6 +23,7 @@ from jisr.cases.models import (
     Channel,
     CloseReason,
     RestrictionCategory,
+    Satisfaction,
     Stage,
     Transfer,
     Urgency,
@@ -93,6 +94,7 @@ class CaseOutput(CaseListOutput):
     class Meta(CaseListOutput.Meta):
         fields = [*CaseListOutput.Meta.fields, "household", "request",
                   "restriction_category", "close_reason", "close_note", "closed_at",
+                  "satisfaction",
                   "opened_by", "events", "appointments"]
 
 
@@ -214,6 +216,10 @@ class CloseInput(serializers.Serializer):
     reason = serializers.ChoiceField(choices=CloseReason.choices)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     expected_stage = serializers.ChoiceField(choices=Stage.choices, required=False)
+    satisfaction = serializers.ChoiceField(
+        choices=Satisfaction.choices, required=False, allow_null=True,
+        help_text="The person's satisfaction, 5 (very satisfied) to 1 (very dissatisfied); "
+        "optional.")
 
 
 class CaseReasonInput(serializers.Serializer):

@@ -11,6 +11,7 @@ from jisr.cases.models import (
     Channel,
     CloseReason,
     RestrictionCategory,
+    Satisfaction,
     Stage,
     Urgency,
 )
@@ -134,6 +135,9 @@ class CloseForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=CloseReason.choices)
     note = forms.CharField(label=_("Explanation"), max_length=2000, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
+    satisfaction = forms.TypedChoiceField(
+        label=_("Satisfaction of the person (if asked)"), required=False, coerce=int,
+        empty_value=None, choices=[("", "—"), *Satisfaction.choices])
     expected_stage = forms.ChoiceField(choices=Stage.choices, widget=forms.HiddenInput)
 
 

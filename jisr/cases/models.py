@@ -57,6 +57,15 @@ class CloseReason(models.TextChoices):
     OTHER = "other", _("Other reason")
 
 
+class Satisfaction(models.IntegerChoices):
+    """How satisfied the person says they are, asked when the case closes (optional)."""
+    VERY_SATISFIED = 5, _("Very satisfied")
+    SATISFIED = 4, _("Satisfied")
+    NEUTRAL = 3, _("Neither satisfied nor dissatisfied")
+    DISSATISFIED = 2, _("Dissatisfied")
+    VERY_DISSATISFIED = 1, _("Very dissatisfied")
+
+
 class Case(models.Model):
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT,
                                related_name="cases", verbose_name=_("person"))
@@ -85,6 +94,9 @@ class Case(models.Model):
     close_reason = models.CharField(_("reason for closing"), max_length=20, blank=True,
                                     choices=CloseReason.choices)
     close_note = models.TextField(_("closing note"), blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction of the person"), null=True, blank=True,
+        choices=Satisfaction.choices, help_text=_("Asked when the case closes; optional."))
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   related_name="+", verbose_name=_("opened by"))
@@ -97,7 +109,7 @@ class Case(models.Model):
 
     AUDIT_VALUE_FIELDS = ("person", "household", "lead_centre", "channel", "urgency",
                           "assigned_to", "restricted", "restriction_category", "stage",
-                          "close_reason", "closed_at")
+                          "close_reason", "closed_at", "satisfaction")
 
     class Meta:
         verbose_name = _("case")
@@ -163,6 +175,13 @@ class CaseEvent(models.Model):
         REFERRAL_DELIVERED = "referral_delivered", _("Referred service delivered")
         REFERRAL_NOT_DELIVERED = "referral_not_delivered", _("Referred service not delivered")
         REFERRAL_OVERDUE = "referral_overdue", _("Referral overdue")
+        # Integration pathways and follow-ups (pathways.py, pathway_services.py)
+        PLAN_CREATED = "plan_created", _("Pathway plan created")
+        PLAN_CHANGED = "plan_changed", _("Pathway plan adapted")
+        PLAN_STEP = "plan_step", _("Pathway step updated")
+        PLAN_FINISHED = "plan_finished", _("Pathway finished")
+        FOLLOW_UP_SCHEDULED = "follow_up_scheduled", _("Follow-up scheduled")
+        FOLLOW_UP_RECORDED = "follow_up_recorded", _("Follow-up recorded")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events",
                              verbose_name=_("case"))
@@ -287,6 +306,13 @@ from jisr.cases.casework import (  # noqa: E402,F401,I001 (registered with this 
     AppointmentChange,
     CaseDocument,
     CaseNote,
+)
+from jisr.cases.pathways import (  # noqa: E402,F401 (registered with this app)
+    FollowUp,
+    PathwayTemplate,
+    Plan,
+    PlanStep,
+    TemplateStep,
 )
 from jisr.cases.questionnaires import (  # noqa: E402,F401 (registered with this app)
     Listening,

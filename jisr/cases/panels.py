@@ -46,3 +46,4 @@ def _referrals_received(user) -> dict:
 register(Panel(key="referrals_received", template="cases/referrals/_home_panel.html",
                order=6, applies=lambda user: policy.has_perm(user, "cases.answer_referrals"),
                context=_referrals_received))
+from jisr.cases import panels_pathways  # noqa: E402,F401 (its panel registers on import)

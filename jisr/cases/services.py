@@ -24,6 +24,7 @@ from jisr.cases.models import (
     CaseEvent,
     CloseReason,
     RestrictionCategory,
+    Satisfaction,
     Stage,
     Transfer,
     Urgency,
@@ -217,9 +218,10 @@ TRANSITIONS = {Stage.LISTENED: case_mark_listened, Stage.ORIENTED: case_orient,
 
 @transaction.atomic
 def case_close(*, actor, case: Case, reason: str, note: str = "",
-               expected_stage=None) -> Case:
+               expected_stage=None, satisfaction: int | None = None) -> Case:
     """Close from any open stage, with a reason. A case with open referrals closes only
-    when the worker writes why (``note``)."""
+    when the worker writes why (``note``). ``satisfaction`` (1 to 5) is the person's answer
+    when asked, optional."""
     policy.check_case_perm(actor, "cases.transition", case)
     case = _locked(case)
     _expect(case, expected_stage)
@@ -227,6 +229,9 @@ def case_close(*, actor, case: Case, reason: str, note: str = "",
         raise Conflict(_("The case is already closed."), code="already_done")
     if reason not in CloseReason.values:
         raise ValidationFailed(fields={"reason": [_("Choose the reason for closing.")]})
+    if satisfaction is not None and satisfaction not in Satisfaction.values:
+        raise ValidationFailed(fields={"satisfaction": [_(
+            "Choose how satisfied the person is, or leave it empty.")]})
     note = (note or "").strip()
     if reason == CloseReason.OTHER and len(note) < MIN_NOTE_LENGTH:
         raise ValidationFailed(fields={"note": [_("Describe the reason in a sentence.")]})
@@ -240,9 +245,10 @@ def case_close(*, actor, case: Case, reason: str, note: str = "",
     now = timezone.now()
     case.stage_before_close = case.stage
     case.stage, case.close_reason, case.close_note = Stage.CLOSED, reason, note
+    case.satisfaction = satisfaction
     case.closed_at = case.stage_changed_at = now
     case.save(update_fields=["stage", "stage_before_close", "close_reason", "close_note",
-                             "closed_at", "stage_changed_at"])
+                             "closed_at", "stage_changed_at", "satisfaction"])
     _event(case, actor=actor, kind=CaseEvent.Kind.CLOSED, from_stage=from_stage,
            to_stage=Stage.CLOSED, note=" — ".join(
                str(p) for p in (CloseReason(reason).label, note) if p))

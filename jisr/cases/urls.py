@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from jisr.cases import views, views_builder, views_calendar, views_casework, views_work
+from jisr.cases import (
+    views,
+    views_builder,
+    views_calendar,
+    views_casework,
+    views_pathways,
+    views_work,
+)
 
 app_name = "cases"
 
@@ -54,6 +61,22 @@ urlpatterns = [
          name="version_new"),
     path("questionnaires/versions/<int:version_id>/", views_builder.version_page,
          name="version"),
+    # integration pathways: the template builder, a case's plans, follow-ups
+    path("pathways/", views_pathways.template_list, name="pathway_templates"),
+    path("pathways/<int:template_id>/", views_pathways.template_page,
+         name="pathway_template"),
+    path("pathways/<int:template_id>/steps/", views_pathways.template_steps,
+         name="pathway_template_steps"),
+    path("<int:case_id>/plans/", views_pathways.plan_create, name="plan_create"),
+    path("plans/<int:plan_id>/", views_pathways.plan_page, name="plan"),
+    path("plans/<int:plan_id>/steps/", views_pathways.plan_step_add, name="plan_step_add"),
+    path("plans/<int:plan_id>/finish/", views_pathways.plan_finish, name="plan_finish"),
+    path("plans/steps/<int:plan_step_id>/", views_pathways.plan_step_action,
+         name="plan_step"),
+    path("<int:case_id>/follow-ups/", views_pathways.follow_up_schedule,
+         name="follow_up_schedule"),
+    path("follow-ups/<int:follow_up_id>/", views_pathways.follow_up_record,
+         name="follow_up_record"),
 ]
 
 from jisr.cases import views_referrals  # noqa: E402

@@ -24,6 +24,7 @@ NAVIGATION = [
     ("imports.import_persons", "imports:index", _("Imports")),
     ("reports.view_kpis", "reports:kpis", _("Activity figures")),
     ("cases.manage_questionnaires", "cases:questionnaires", _("Questionnaires")),
+    ("cases.manage_pathway_templates", "cases:pathway_templates", _("Pathway templates")),
     ("network.view_centres", "network:centre_list", _("Centres")),
     ("network.view_partners", "network:partner_list", _("Partners")),
 ]

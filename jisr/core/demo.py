@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 def steps() -> list[tuple[str, Callable[..., dict]]]:
     from jisr.accounts import demo as accounts_demo
+    from jisr.cases.default_pathways import seed_current as seed_pathways
     from jisr.cases.default_questionnaire import seed_current as seed_questionnaire
     from jisr.network import demo as network_demo
     from jisr.registry import demo as registry_demo
@@ -21,6 +22,7 @@ def steps() -> list[tuple[str, Callable[..., dict]]]:
         ("network", lambda **o: network_demo.build()),
         ("staff", lambda **o: accounts_demo.build()),
         ("questionnaire", lambda **o: {"questionnaires": int(seed_questionnaire())}),
+        ("pathways", lambda **o: {"pathway templates": seed_pathways()}),
         ("persons", lambda **o: registry_demo.build(
             persons=o.get("persons", registry_demo.DEFAULT_PERSONS),
             progress=o.get("progress"))),

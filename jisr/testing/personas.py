@@ -107,6 +107,11 @@ class World:
     # "marrakech": the Marrakech case referred to rachid's association (sharing the identity
     # card only), accepted and delivered (finished, so closing the case needs no reason).
     referrals: dict = field(default_factory=dict)
+    # Pathway plans (jisr/testing/pathways.py): "marrakech" and "oujda", each with its
+    # first step done (plan_steps) and a scheduled follow-up (follow_ups).
+    plans: dict = field(default_factory=dict)
+    plan_steps: dict = field(default_factory=dict)
+    follow_ups: dict = field(default_factory=dict)
 
     def __getattr__(self, name):
         users = self.__dict__.get("users", {})
@@ -174,6 +179,9 @@ def build_world() -> World:
     import_world(world)
     _add_reports(world)
     _add_casework(world)
+    from jisr.testing.pathways import add_plans
+
+    add_plans(world)
     return world
 
 

@@ -66,6 +66,15 @@ SAMPLES = {
     "kind": lambda w: ["xlsx", "pdf", "nope"],
     "note_id": lambda w: [w.notes["plain"].pk, w.notes["sensitive"].pk, 999999],
     "document_id": lambda w: [w.documents["marrakech"].pk, 999999],
+    # Pathways: a shipped (published, so frozen) template and its first step; the world's
+    # plans with their done first steps (every change posted to them is refused).
+    "template_id": lambda w: [_shipped_template().pk, 999999],
+    "template_step_id": lambda w: [_shipped_template().steps.first().pk, 999999],
+    "plan_id": lambda w: [w.plans["marrakech"].pk, w.plans["oujda"].pk, 999999],
+    "plan_step_id": lambda w: [w.plan_steps["marrakech"].pk, w.plan_steps["oujda"].pk,
+                               999999],
+    "follow_up_id": lambda w: [w.follow_ups["marrakech"].pk, w.follow_ups["oujda"].pk,
+                               999999],
     "run_id": lambda w: [*import_world(w)["runs"], 999999],
     "source_id": lambda w: [*import_world(w)["sources"], 999999],
 }
@@ -75,6 +84,12 @@ def _listening_ids():
     from jisr.cases.questionnaires import Listening
 
     return list(Listening.objects.order_by("pk").values_list("pk", flat=True)[:1])
+
+
+def _shipped_template():
+    from jisr.cases.pathways import PathwayTemplate
+
+    return PathwayTemplate.objects.get(code="women-economic-empowerment", status="published")
 
 
 def _published_version():

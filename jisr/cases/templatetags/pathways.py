@@ -1,0 +1,58 @@
+"""``{% pathway_panels case %}``: the "Pathways" and "Follow-ups" panels of the case page,
+read through the pathway selectors with the page's user, so the case page's view needs no
+change."""
+
+from __future__ import annotations
+
+from django import template
+
+from jisr.accounts import policy
+from jisr.cases import pathway_selectors as sel
+from jisr.cases import pathway_services as svc
+from jisr.cases.forms_pathways import FollowUpForm, FollowUpRecordForm, PlanCreateForm
+from jisr.cases.models import Stage
+
+register = template.Library()
+
+
+def plan_context(user, plan, *, error: str = "", page: bool = False, manage=None) -> dict:
+    """What the plan block shows: its steps, and the actions the user may take on each (the
+    plan's managers every action, a step's owner completing their step)."""
+    manage = svc.can_manage(user, plan.case) if manage is None else manage
+    steps = list(plan.steps.all())
+    first_open = next((s for s in steps if s.is_open), None)
+    owner_form = None
+    if page and manage and plan.is_active:
+        from jisr.cases.forms_pathways import owner_queryset
+
+        owner_form = list(owner_queryset(user, plan.case))
+    rows = [{"step": s, "in_turn": s is first_open and plan.is_active
+             and not plan.case.is_closed,
+             "can_act": (manage or s.owner_id == user.pk)} for s in steps]
+    return {"plan": plan, "rows": rows, "manage": manage and plan.is_active
+            and not plan.case.is_closed, "error": error, "page": page, "owners": owner_form,
+            "last": len(steps)}
+
+
+@register.inclusion_tag("cases/pathways/_case_panels.html", takes_context=True)
+def pathway_panels(context, case) -> dict:
+    user = context["request"].user
+    plans = sel.case_plans(user=user, case=case)
+    manage = svc.can_manage(user, case) and not case.is_closed
+    templates = sel.published_templates(user=user) if manage else None
+    return {
+        "case": case, "manage": manage, "csrf_token": context.get("csrf_token"),
+        "request": context["request"],
+        "blocks": [plan_context(user, p, manage=manage) for p in plans],
+        "plan_form": PlanCreateForm(templates=templates, initial={
+            "expected_stage": case.stage}) if manage and case.stage in svc.PLAN_STAGES
+        else None,
+        "follow_ups": sel.case_follow_ups(user=user, case=case),
+        "follow_up_form": FollowUpForm(case=case, plans=case.plans.filter(
+            status="active")) if manage and case.stage in svc.PLAN_STAGES else None,
+        "record_form": FollowUpRecordForm(),
+        "can_record": policy.has_perm(user, "cases.view"),
+        "offer_follow_up": manage and policy.has_perm(user, "cases.transition")
+        and svc.ready_for_follow_up(case, plans),
+        "follow_up_stage": Stage.FOLLOW_UP,
+    }
