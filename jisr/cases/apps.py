@@ -8,5 +8,6 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        # Registers the open-referrals source that closing a case consults.
-        from jisr.cases import referral_services  # noqa: F401
+        # Registers the open-referrals source that closing a case consults, and what a
+        # caseload handover moves besides cases and appointments (plan steps, follow-ups).
+        from jisr.cases import pathway_services, referral_services  # noqa: F401

@@ -4,6 +4,7 @@ the centre that led the case at the time."""
 from __future__ import annotations
 
 from jisr.cases.models import CaseEvent, Stage
+from jisr.cases.pathways import Plan, PlanOutcome
 from jisr.reports.aggregates import breakdown, register_metric
 
 
@@ -34,3 +35,12 @@ for _metric, _kind in (("referrals_sent", CaseEvent.Kind.REFERRAL_SENT),
                        ("referrals_not_delivered", CaseEvent.Kind.REFERRAL_NOT_DELIVERED),
                        ("referrals_overdue", CaseEvent.Kind.REFERRAL_OVERDUE)):
     register_metric(_metric, source=lambda since, kind=_kind: _events(since, kind=kind))
+
+
+# Pathways finished, by outcome, at the case's lead centre in the month they finished.
+for _metric, _outcome in (("plans_completed", PlanOutcome.COMPLETED),
+                          ("plans_partial", PlanOutcome.PARTIAL),
+                          ("plans_abandoned", PlanOutcome.ABANDONED)):
+    register_metric(_metric, source=lambda since, outcome=_outcome: breakdown(
+        Plan.objects.filter(outcome=outcome, finished_at__isnull=False), at="finished_at",
+        centre="case__lead_centre_id", person="case__person", since=since))

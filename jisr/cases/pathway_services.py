@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from jisr.accounts import policy
 from jisr.accounts.roles import Role, ScopeKind
 from jisr.cases import services
+from jisr.cases.casework_services import register_handover
 from jisr.cases.models import Case, CaseEvent, Stage
 from jisr.cases.pathways import (
     MAX_STEP_DAYS,
@@ -670,3 +671,19 @@ def follow_up_record(*, actor, follow_up: FollowUp, status: str, note: str = "")
     audit.record(actor=actor, action="cases.follow_up.record", obj=follow_up, before=before,
                  after=audit.snapshot(follow_up, FollowUp.AUDIT_VALUE_FIELDS))
     return follow_up
+
+
+@register_handover
+def plans_handover(*, actor, from_worker, to_worker, cases, reason: str = "") -> int:
+    """A caseload handover moves the former worker's steps still to do and follow-ups still
+    scheduled on the handed-over cases to the new worker (the handover itself writes the
+    timeline lines and the audit entry with these counts)."""
+    ids = [case.pk for case in cases]
+    steps = PlanStep.objects.filter(
+        plan__case_id__in=ids, owner=from_worker,
+        status__in=[PlanStep.Status.PENDING, PlanStep.Status.IN_PROGRESS]).update(
+        owner=to_worker)
+    follow_ups = FollowUp.objects.filter(case_id__in=ids, worker=from_worker,
+                                         status=FollowUp.Status.SCHEDULED).update(
+        worker=to_worker)
+    return steps + follow_ups

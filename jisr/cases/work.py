@@ -235,3 +235,35 @@ register_mine("referrals_to_answer", _to_answer, order=45)
 register_queue("referrals_awaiting", lambda *, user, now: _awaiting_answer(
     user=user, now=now, mine=False), order=30)
 register_queue("waiting_lists", _waiting_lists, order=40)
+
+
+# --- pathway steps and follow-ups --------------------------------------------------------
+
+def _plan_steps(*, user, now) -> Section:
+    """Steps of running pathway plans that the user owns and has not closed yet."""
+    from jisr.cases.pathways import Plan, PlanStep
+
+    qs = policy.plan_steps_for(user).filter(
+        owner=user, plan__status=Plan.Status.ACTIVE,
+        status__in=[PlanStep.Status.PENDING, PlanStep.Status.IN_PROGRESS]).select_related(
+        "plan__case__person").order_by("due_date", "pk")
+    rows, total = _limited(qs)
+    return Section("plan_steps", _("Pathway steps"), [Item.of_case(
+        step.plan.case, step.name, step.due_date,
+        reverse("cases:plan", args=[step.plan_id]), step.plan.name) for step in rows], total)
+
+
+def _follow_ups(*, user, now) -> Section:
+    from jisr.cases.pathways import FollowUp
+
+    qs = policy.follow_ups_for(user).filter(
+        worker=user, status=FollowUp.Status.SCHEDULED).select_related(
+        "case__person").order_by("due_date", "pk")
+    rows, total = _limited(qs)
+    return Section("follow_ups", _("Follow-ups"), [Item.of_case(
+        f.case, f"{f.get_kind_display()}{' — ' + f.purpose if f.purpose else ''}",
+        f.due_date) for f in rows], total)
+
+
+register_mine("plan_steps", _plan_steps, order=50)
+register_mine("follow_ups", _follow_ups, order=60)

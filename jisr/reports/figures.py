@@ -35,6 +35,6 @@ FIGURES = [
     Figure("referrals_overdue", _("Referrals overdue"), "count", "referrals_overdue"),
     Figure("in_pathway", _("Cases entering a pathway"), "count", "cases_in_pathway"),
     Figure("pathway_completion", _("Pathways completed"), "rate", "plans_completed",
-           ("plans_completed", "plans_abandoned")),
+           ("plans_completed", "plans_partial", "plans_abandoned")),
     Figure("closed", _("Cases closed"), "count", "cases_closed"),
 ]

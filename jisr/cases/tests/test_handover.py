@@ -50,7 +50,7 @@ def test_every_open_case_and_future_appointment_moves(world, colleague, contribu
     appointment = Appointment.objects.get(pk=world.appointments["marrakech"].pk)
     assert appointment.worker == colleague and result.appointments == 1
     assert appointment.changes.get().from_worker == world.youssef
-    assert set(moved) == set(result.cases) and list(result.others.values()) == [3]
+    assert set(moved) == set(result.cases) and 3 in result.others.values()
     for case in result.cases:
         assert case.events.filter(kind=CaseEvent.Kind.HANDOVER).exists()
     entry = AuditEntry.objects.get(action="cases.caseload.handover")
@@ -167,3 +167,21 @@ def test_past_appointments_stay_with_the_former_worker(world, colleague):
     Appointment.objects.filter(pk=world.appointments["marrakech"].pk).update(
         start=timezone.now() - timedelta(days=1))
     assert _handover(world, colleague).appointments == 0
+
+
+def test_the_worker_s_pathway_steps_and_follow_ups_move_too(world, colleague):
+    from jisr.cases.pathways import FollowUp, PlanStep
+
+    plan = world.plans["marrakech"]
+    open_steps = plan.steps.filter(status__in=["pending", "in_progress"], owner=world.youssef)
+    assert open_steps.exists()
+    count = open_steps.count()
+    done = world.plan_steps["marrakech"]
+    owner_of_done = PlanStep.objects.get(pk=done.pk).owner_id
+    result = _handover(world, colleague)
+    assert result.others["jisr.cases.pathway_services.plans_handover"] == count + 1
+    assert not plan.steps.filter(status__in=["pending", "in_progress"],
+                                 owner=world.youssef).exists()
+    assert FollowUp.objects.get(pk=world.follow_ups["marrakech"].pk).worker == colleague
+    # A closed step keeps who owned it: it is the plan's history.
+    assert PlanStep.objects.get(pk=done.pk).owner_id == owner_of_done

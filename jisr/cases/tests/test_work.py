@@ -130,3 +130,18 @@ def test_a_full_service_s_waiting_list_is_a_queue_of_the_centre(world):
     assert queues["waiting_lists"].total == 1
     label, count, _detail = queues["waiting_lists"].rows[0]
     assert count == 1 and world.partner_marrakech.name in label
+
+
+def test_my_pathway_steps_and_follow_ups_are_in_my_work(world):
+    mine = work.my_work(user=world.youssef)
+    items = mine["overdue"] + mine["upcoming"]
+    plan_url = f"/cases/plans/{world.plans['marrakech'].pk}/"
+    steps = [i for i in items if i.url == plan_url]
+    owned = world.plans["marrakech"].steps.filter(owner=world.youssef,
+                                                  status__in=["pending", "in_progress"])
+    assert len(steps) == owned.count() > 0
+    follow_up = world.follow_ups["marrakech"]
+    assert any(i.due == follow_up.due_date and i.case == world.cases["marrakech"]
+               for i in mine["upcoming"])
+    # Karim's plan at Oujda is not in Youssef's work.
+    assert all(i.case != world.cases["oujda"] for i in items)
