@@ -90,3 +90,16 @@ def browser_login(page, live_url: str, username: str, password: str) -> None:
         page.fill("input[name=token]", code)
         page.click("form button[type=submit].button-primary")
         page.wait_for_load_state()
+
+
+def log_in_as(page, live_url: str, username: str, language: str) -> None:
+    """A fresh session in ``language``: choose it on the login page, then log in as the
+    persona (the shared world's password)."""
+    from jisr.testing.personas import PASSWORD
+
+    page.context.clear_cookies()
+    page.goto(f"{live_url}/accounts/login/")
+    page.select_option("#language-select", language)
+    page.click(".langswitch button")
+    page.wait_for_load_state()
+    browser_login(page, live_url, username, PASSWORD)

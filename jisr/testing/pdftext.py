@@ -71,3 +71,13 @@ def right_to_left_text(line: list[Glyph]) -> str:
     """The line read from right to left, glyph by glyph (a ligature keeps its letters in
     order): right-to-left text comes out in its logical order."""
     return "".join(g.text for g in reversed(line))
+
+
+def line_with(pages: list[list[Glyph]], text: str, *, rtl: bool) -> list[Glyph]:
+    """The first line of the document holding ``text``, read right to left or as drawn."""
+    read = right_to_left_text if rtl else visual_text
+    for page in pages:
+        for line in lines(page):
+            if text in read(line):
+                return line
+    raise AssertionError(f"{text!r} is not on any line")

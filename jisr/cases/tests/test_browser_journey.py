@@ -15,7 +15,7 @@ from jisr.cases.pathways import FollowUp, Plan
 from jisr.cases.referrals import Referral
 from jisr.cases.services import case_open
 from jisr.registry.models import Consent
-from jisr.testing.browser import browser_login
+from jisr.testing.browser import log_in_as
 
 pytestmark = pytest.mark.browser
 
@@ -30,14 +30,6 @@ TIMELINE = {
     "fr": ["Orientation : service rendu", "Rendez-vous déplacé", "Dossier clôturé"],
 }
 
-
-def _as(page, live_url, name, language):
-    page.context.clear_cookies()
-    page.goto(f"{live_url}/accounts/login/")
-    page.select_option("#language-select", language)
-    page.click(".langswitch button")
-    page.wait_for_load_state()
-    browser_login(page, live_url, name, "correct-horse-battery")
 
 
 def _submit(page, selector):
@@ -71,7 +63,7 @@ def test_from_listening_to_closure(browser_page, live_url, world, sms_gateway, l
 
     # The social worker refers the case twice from its page, sharing the request with the
     # partner (the person consented to it).
-    _as(page, live_url, "youssef", language)
+    log_in_as(page, live_url, "youssef", language)
     page.goto(f"{live_url}/cases/{case.pk}/")
     assert page.get_attribute("html", "dir") == direction
     page.select_option("#referrals select[name=offering]", str(partner_offering.pk))
@@ -87,7 +79,7 @@ def test_from_listening_to_closure(browser_page, live_url, world, sms_gateway, l
     assert case.stage == "oriented"
 
     # The partner's agent reads the shared request, accepts, then reports the service given.
-    _as(page, live_url, "rachid", language)
+    log_in_as(page, live_url, "rachid", language)
     page.goto(f"{live_url}/cases/referrals/")
     assert page.get_attribute("html", "dir") == direction
     assert page.locator(f".referral-row:has-text('{to_centre.reference}')").count() == 0
@@ -96,7 +88,7 @@ def test_from_listening_to_closure(browser_page, live_url, world, sms_gateway, l
     page.fill("#id_text", "Inscrite à l'atelier de couture")
     _submit(page, "button.answer-deliver")
     # The centre's manager declines the internal referral, with the reason.
-    _as(page, live_url, "khadija", language)
+    log_in_as(page, live_url, "khadija", language)
     _answer(page, live_url, to_centre, "answer-decline",
             "Plus de place avant la rentrée, voir l'association")
     to_partner.refresh_from_db()
@@ -104,7 +96,7 @@ def test_from_listening_to_closure(browser_page, live_url, world, sms_gateway, l
     assert (to_partner.status, to_centre.status) == ("delivered", "declined")
 
     # Back to the social worker: a pathway plan, its first step completed.
-    _as(page, live_url, "youssef", language)
+    log_in_as(page, live_url, "youssef", language)
     page.goto(f"{live_url}/cases/{case.pk}/")
     page.select_option(".plan-create select[name=template]", label=TEMPLATE[language])
     _submit(page, ".plan-create button[type=submit]")

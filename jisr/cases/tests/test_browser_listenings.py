@@ -7,7 +7,7 @@ import pytest
 
 from jisr.cases import listening, services
 from jisr.cases.questionnaires import Listening
-from jisr.testing.browser import browser_login
+from jisr.testing.browser import log_in_as
 
 pytestmark = pytest.mark.browser
 
@@ -15,21 +15,13 @@ SECRET = {"ar": "يصرح بالتعرض للعنف", "fr": "Déclare subir des 
 RESTRICTED = {"ar": "قسم مقيد", "fr": "Section restreinte"}
 
 
-def _as(page, live_url, name, language):
-    page.context.clear_cookies()
-    page.goto(f"{live_url}/accounts/login/")
-    page.select_option("#language-select", language)
-    page.click(".langswitch button")
-    page.wait_for_load_state()
-    browser_login(page, live_url, name, "correct-horse-battery")
-
 
 @pytest.mark.parametrize("language, direction", [("ar", "rtl"), ("fr", "ltr")])
 def test_a_restricted_section_then_a_new_listening(browser_page, live_url, world, language,
                                                    direction):
     page = browser_page
     case = world.cases["marrakech"]
-    _as(page, live_url, "youssef", language)
+    log_in_as(page, live_url, "youssef", language)
     page.goto(f"{live_url}/cases/{case.pk}/listening/")
     assert page.get_attribute("html", "dir") == direction
     assert not page.is_visible("#question-safe_tonight")
@@ -47,7 +39,7 @@ def test_a_restricted_section_then_a_new_listening(browser_page, live_url, world
     assert SECRET[language] in page.inner_text(".score-panel")
 
     services.case_orient(actor=world.youssef, case=case)
-    _as(page, live_url, "marrakech_worker", language)
+    log_in_as(page, live_url, "marrakech_worker", language)
     page.goto(f"{live_url}/cases/{case.pk}/")
     listed = page.inner_text("table.listenings")
     assert "8" not in listed.split()

@@ -7,20 +7,12 @@ import pytest
 
 from jisr.cases.referrals import Referral
 from jisr.cases.services import case_open
-from jisr.testing.browser import browser_login
+from jisr.testing.browser import log_in_as
 
 pytestmark = pytest.mark.browser
 
 DELIVERED = {"ar": "التوجيه: قُدِّمت الخدمة", "fr": "Orientation : service rendu"}
 
-
-def _as(page, live_url, name, language):
-    page.context.clear_cookies()
-    page.goto(f"{live_url}/accounts/login/")
-    page.select_option("#language-select", language)
-    page.click(".langswitch button")
-    page.wait_for_load_state()
-    browser_login(page, live_url, name, "correct-horse-battery")
 
 
 @pytest.mark.parametrize("language, direction", [("ar", "rtl"), ("fr", "ltr")])
@@ -31,7 +23,7 @@ def test_the_partner_answers_a_referral_from_its_inbox(browser_page, live_url, w
                      channel="walk_in", urgency="urgent", request="Demande confidentielle",
                      assigned_to=world.youssef)
     offering = world.offerings["partner_marrakech"]
-    _as(page, live_url, "youssef", language)
+    log_in_as(page, live_url, "youssef", language)
     page.goto(f"{live_url}/cases/{case.pk}/")
     assert page.get_attribute("html", "dir") == direction
     page.select_option("#referrals select[name=offering]", str(offering.pk))
@@ -41,11 +33,11 @@ def test_the_partner_answers_a_referral_from_its_inbox(browser_page, live_url, w
     assert referral.status == "sent"
     page.wait_for_selector("#referrals .referral-row.referral-sent")
 
-    _as(page, live_url, "oriental_partner", language)
+    log_in_as(page, live_url, "oriental_partner", language)
     page.goto(f"{live_url}/cases/referrals/")
     assert page.locator(".referral-row").count() == 0
 
-    _as(page, live_url, "rachid", language)
+    log_in_as(page, live_url, "rachid", language)
     page.goto(f"{live_url}/cases/referrals/")
     assert page.get_attribute("html", "dir") == direction
     row = page.locator(f".referral-row:has-text('{referral.reference}')")
@@ -61,7 +53,7 @@ def test_the_partner_answers_a_referral_from_its_inbox(browser_page, live_url, w
     referral.refresh_from_db()
     assert referral.status == "delivered"
 
-    _as(page, live_url, "youssef", language)
+    log_in_as(page, live_url, "youssef", language)
     page.goto(f"{live_url}/cases/{case.pk}/")
     assert page.locator("li.event-referral_delivered").count() == 1
     assert DELIVERED[language] in page.locator("li.event-referral_delivered").inner_text()

@@ -19,24 +19,16 @@ def _slip(client, referral, query=""):
     return pdftext.pages(response.content)
 
 
-def _line_with(pages, text, *, rtl):
-    read = pdftext.right_to_left_text if rtl else pdftext.visual_text
-    for page in pages:
-        for line in pdftext.lines(page):
-            if text in read(line):
-                return line
-    raise AssertionError(f"{text!r} is not on any line")
-
 
 def test_the_arabic_slip_reads_right_to_left_and_is_shaped(world, client_for):
     referral = world.referrals["marrakech"]
     pages = _slip(client_for("youssef", "ar"), referral, "?lang=ar")
     for words in ("ورقة التوجيه", "فاطمة العلوي", referral.offering.partner.name_ar,
                   referral.offering.service.name_ar):
-        _line_with(pages, words, rtl=True)
-    title = _line_with(pages, "ورقة التوجيه", rtl=True)
+        pdftext.line_with(pages, words, rtl=True)
+    title = pdftext.line_with(pages, "ورقة التوجيه", rtl=True)
     assert max(g.x1 for g in title) > PAGE_WIDTH / 2  # centred title, drawn right-to-left
-    first = _line_with(pages, "يوجه المركز الاجتماعي", rtl=True)
+    first = pdftext.line_with(pages, "يوجه المركز الاجتماعي", rtl=True)
     assert abs(max(g.x1 for g in first) - (PAGE_WIDTH - MARGIN)) < 2
     glyphs = [g for page in pages for g in page]
     forms: dict[str, set[int]] = {}
@@ -54,10 +46,10 @@ def test_the_french_slip_reads_left_to_right(world, client_for):
     pages = _slip(client_for("rachid", "fr"), referral, "?lang=fr")
     for words in ("Fiche d'orientation", f"Fatima El {CANARY_PERSON_MARRAKECH}",
                   referral.reference):
-        _line_with(pages, words, rtl=False)
-    first = _line_with(pages, "oriente la personne", rtl=False)
+        pdftext.line_with(pages, words, rtl=False)
+    first = pdftext.line_with(pages, "oriente la personne", rtl=False)
     assert abs(min(g.x0 for g in first) - MARGIN) < 2
-    _line_with(pages, "فاطمة العلوي", rtl=True)
+    pdftext.line_with(pages, "فاطمة العلوي", rtl=True)
     entry = AuditEntry.objects.get(action="cases.referral.slip.print")
     assert entry.actor == world.rachid and entry.object_id == str(referral.pk)
 

@@ -19,14 +19,6 @@ def _form(client, person, query=""):
     return pdftext.pages(response.content)
 
 
-def _line_with(pages, text, *, rtl):
-    read = pdftext.right_to_left_text if rtl else pdftext.visual_text
-    for page in pages:
-        for line in pdftext.lines(page):
-            if text in read(line):
-                return line
-    raise AssertionError(f"{text!r} is not on any line")
-
 
 @pytest.fixture
 def arabic_form(world, client_for):
@@ -40,9 +32,9 @@ def test_the_arabic_form_reads_right_to_left(arabic_form):
     for words in ("الموافقة على معالجة المعطيات ذات الطابع الشخصي", "فاطمة العلوي",
                   "اللجنة الوطنية لمراقبة حماية المعطيات ذات الطابع الشخصي",
                   "بصمة الإبهام", "اسم الشاهد", "مركز جسر مراكش"):
-        _line_with(pages, words, rtl=True)
+        pdftext.line_with(pages, words, rtl=True)
     # the paragraph starts at the right margin: right-to-left, not merely reversed letters
-    first_line = _line_with(pages, "أنا الموقع", rtl=True)
+    first_line = pdftext.line_with(pages, "أنا الموقع", rtl=True)
     assert abs(max(g.x1 for g in first_line) - (PAGE_WIDTH - MARGIN)) < 2
 
 
@@ -88,11 +80,11 @@ def test_the_french_form_reads_left_to_right(world, client_for):
     for words in ("Consentement au traitement des données",
                   f"Fatima El {CANARY_PERSON_MARRAKECH}", "loi n° 09-08",
                   "Empreinte du pouce", "Nom du témoin", "Contact par SMS"):
-        _line_with(pages, words, rtl=False)
-    first_line = _line_with(pages, "Je soussigné(e)", rtl=False)
+        pdftext.line_with(pages, words, rtl=False)
+    first_line = pdftext.line_with(pages, "Je soussigné(e)", rtl=False)
     assert abs(min(g.x0 for g in first_line) - MARGIN) < 2
     # the Arabic name stays Arabic, shaped, in a French document
-    _line_with(pages, "فاطمة العلوي", rtl=True)
+    pdftext.line_with(pages, "فاطمة العلوي", rtl=True)
     assert sum(g.text == "✓" for page in pages for g in page) == 0
 
 
