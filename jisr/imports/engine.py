@@ -307,7 +307,9 @@ class Importer:
             else:
                 issues.extend(self._issue(number, p) for p in found)
         counts["invalid"] += len(problems)
-        return rows
+        # Fresh rows each time: a chunk retried after an IntegrityError is judged anew.
+        return [Row(draft=r.draft, record=r.record, keys=r.keys, dated=r.dated,
+                    requests=r.requests) for r in rows]
 
     def _parse(self, chunk, issues, counts) -> list[Row]:
         rows = []
