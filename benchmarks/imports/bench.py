@@ -129,6 +129,8 @@ def main() -> None:
     parser.add_argument("--url", default=os.environ.get(
         "BENCH_DATABASE_URL", "postgres://root@127.0.0.1:5432/jisr_bench_import"))
     parser.add_argument("--chunk-size", default="")
+    parser.add_argument("--workers", default="",
+                        help="Passed to jisr import --workers (processes parsing ahead).")
     parser.add_argument("--again", action="store_true",
                         help="Also time a second import of the same file (adds nothing).")
     args = parser.parse_args()
@@ -152,6 +154,8 @@ def main() -> None:
     command = ["import", str(path), "--centre", CENTRE, "--source", "Benchmark"]
     if args.chunk_size:
         command += ["--chunk-size", args.chunk_size]
+    if args.workers:
+        command += ["--workers", args.workers]
     started = time.perf_counter()
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     jisr(env, *command)
@@ -170,7 +174,7 @@ def main() -> None:
         second = counts(args.url)
     load_after = os.getloadavg()
     result = {
-        "rows": args.rows, "csv_bytes": path.stat().st_size,
+        "rows": args.rows, "csv_bytes": path.stat().st_size, "command": command,
         "copy_seconds": round(copy_seconds, 2),
         "copy_rows_per_second": round(args.rows / copy_seconds),
         "import_seconds": round(import_seconds, 1),
@@ -184,7 +188,8 @@ def main() -> None:
         "load_average_after": [round(x, 2) for x in load_after],
     }
     (HERE / "results").mkdir(exist_ok=True)
-    out = HERE / "results" / f"import-{args.rows}.json"
+    suffix = f"-workers{args.workers}" if args.workers else ""
+    out = HERE / "results" / f"import-{args.rows}{suffix}.json"
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(result, indent=2, ensure_ascii=False))
 

@@ -16,14 +16,18 @@ for the run instead of one per row.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import threading
 import time
-from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Iterable
+from collections import OrderedDict, defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 from types import SimpleNamespace
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from jisr.core import audit
@@ -47,11 +51,9 @@ from jisr.matching import (
     Record,
     block_limit,
     normalise_record,
-    score_pair,
 )
 from jisr.registry import identifiers
-from jisr.registry.duplicates import _keys as registry_match_keys
-from jisr.registry.duplicates import person_to_match_record
+from jisr.registry.duplicates import judge, match_keys, person_to_match_record
 from jisr.registry.models import (
     Household,
     HouseholdMembership,
@@ -112,11 +114,53 @@ def _match_raw(draft: Draft, commune_code: str) -> dict:
     return person_to_match_record(shim)
 
 
+_WORKER_PARSER: RowParser | None = None  # the parser a forked worker inherits
+
+
+def _worker_start(parent: int) -> None:
+    """A worker leaves as soon as the importing process is gone (killed with SIGKILL, it
+    cannot tell them: a forked worker holds both ends of its own queue and would wait
+    forever)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _prepare_chunk(chunk: list[tuple[int, list]]) -> tuple:
+    """In a worker process: parse the rows of a chunk and compute the matching engine's
+    record and keys of the valid ones. Returns (rows, [(row number, problems, or None for
+    an unreadable row)]). An unreadable row comes as None (the reader's marker is not
+    picklable)."""
+    rows, problems = [], []
+    for number, cells in chunk:
+        if cells is None:
+            problems.append((number, None))
+            continue
+        if not any(str(c).strip() for c in cells):
+            continue  # a blank line
+        draft, found = _WORKER_PARSER.parse(number, cells)
+        if found:
+            problems.append((number, found))
+            continue
+        row = Row(draft=draft)
+        row.record = normalise_record(_match_raw(draft, draft.commune_code))
+        row.keys = frozenset(match_keys(row.record))
+        row.dated = _dated(row.record)
+        row.requests = frozenset(_requests(row))
+        rows.append(row)
+    return rows, problems
+
+
 class Importer:
     """Runs (or resumes) one ImportRun to its end."""
 
     def __init__(self, run: ImportRun, *, opener: Opener, chunk_size: int = 2000,
-                 progress: Callable[[ImportRun], None] | None = None, pause: float = 0.0):
+                 progress: Callable[[ImportRun], None] | None = None, pause: float = 0.0,
+                 workers: int = 1):
         self.run = run
         self.source = run.source
         self.centre = run.source.centre
@@ -124,11 +168,16 @@ class Importer:
         self.chunk_size = max(1, chunk_size)
         self.progress = progress or (lambda run: None)
         self.pause = pause
+        self.workers = max(1, workers)
         commune = self.centre.commune
         self.parser = RowParser(headers=run.headers, mapping=run.mapping,
                                 communes=CommuneIndex(province_id=commune.province_id,
                                                       region_id=commune.province.region_id))
         self.records: OrderedDict[int, Record] = OrderedDict()
+        # person id -> row, of the persons this run created (None until first needed);
+        # the chunk being written adds its own only once it is committed.
+        self.created: dict[int, int] | None = None
+        self.created_now: dict[int, int] = {}
         self.oversized: set = set()
         self.today = timezone.localdate()
 
@@ -141,13 +190,14 @@ class Importer:
             run.total_rows = count_rows(self.opener, info)
             ImportRun.objects.filter(pk=run.pk).update(total_rows=run.total_rows)
         rows = iter_rows(self.opener, info, start=run.cursor)
-        while True:
-            chunk = list(islice(rows, self.chunk_size))
-            if not chunk:
-                break
+        chunks = iter(lambda: list(islice(rows, self.chunk_size)), [])
+        for chunk, prepared in self._prepared(chunks):
             for attempt in range(_RETRIES):
+                self.created_now = {}
                 try:
-                    self._chunk(chunk)
+                    self._chunk(chunk, prepared)
+                    if self.created is not None:
+                        self.created.update(self.created_now)
                     break
                 except IntegrityError:
                     # Another import (or a registration at reception) took a CIN or a
@@ -161,12 +211,49 @@ class Importer:
         self._finish()
         return self.run
 
-    def _chunk(self, chunk: list[tuple[int, list]]) -> None:
+    def _prepared(self, chunks: Iterator[list]) -> Iterator[tuple[list, tuple | None]]:
+        """Each chunk, with its rows parsed and normalised by a worker process when there
+        are workers (None: the chunk is parsed here). The parsing and the matching keys are
+        pure computations; everything that reads or writes the database (the comparisons,
+        the decisions, the writes and the cursor) stays in this process, chunk after chunk
+        in file order, so resuming and the comparisons with earlier rows are unchanged."""
+        if self.workers <= 1:
+            for chunk in chunks:
+                yield chunk, None
+            return
+        global _WORKER_PARSER
+        _WORKER_PARSER = self.parser
+        # Forked workers inherit the parser (communes loaded) and never touch the database
+        # connection they also inherit (they leave with os._exit, which closes nothing).
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_start,
+                                 initargs=(os.getpid(),)) as pool:
+            pending: deque = deque()
+            for chunk in chunks:
+                cells = [(n, None if c is UNREADABLE else c) for n, c in chunk]
+                pending.append((chunk, pool.submit(_prepare_chunk, cells)))
+                if len(pending) > self.workers:  # a bounded read-ahead
+                    done, future = pending.popleft()
+                    yield done, future.result()
+            while pending:
+                done, future = pending.popleft()
+                yield done, future.result()
+
+    def _chunk(self, chunk: list[tuple[int, list]], prepared: tuple | None = None) -> None:
         expected = self.run.cursor
         issues: list[ImportIssue] = []
         counts: dict[str, int] = defaultdict(int)
-        rows = self._parse(chunk, issues, counts)
+        if prepared is None:
+            rows = self._parse(chunk, issues, counts)
+        else:
+            rows = self._from_worker(prepared, issues, counts)
         with transaction.atomic():
+            if bulk.postgres():
+                # The chunk and its cursor commit together or not at all; a server crash
+                # may lose the last commits, cursor included, and the import resumes
+                # before them. So the commit need not wait for the disk.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL synchronous_commit = off")
             run = ImportRun.objects.select_for_update().get(pk=self.run.pk)
             if run.cursor != expected or run.status != ImportRun.Status.RUNNING:
                 # Another process resumed the same run: leave it the work.
@@ -212,6 +299,18 @@ class Importer:
                            severity=severity, code=problem.code, params=problem.params,
                            person_id=person_id, other_row=other_row)
 
+    def _from_worker(self, prepared: tuple, issues, counts) -> list[Row]:
+        rows, problems = prepared
+        for number, found in problems:
+            if found is None:
+                issues.append(self._issue(number, Problem("", "", "", "unreadable_row")))
+            else:
+                issues.extend(self._issue(number, p) for p in found)
+        counts["invalid"] += len(problems)
+        # Fresh rows each time: a chunk retried after an IntegrityError is judged anew.
+        return [Row(draft=r.draft, record=r.record, keys=r.keys, dated=r.dated,
+                    requests=r.requests) for r in rows]
+
     def _parse(self, chunk, issues, counts) -> list[Row]:
         rows = []
         for number, cells in chunk:
@@ -234,9 +333,9 @@ class Importer:
         """The matching engine's record and keys of the rows still to judge (after the
         rows already imported are set aside: a second import of a file costs little)."""
         for row in rows:
-            if row.outcome == ImportedRow.Outcome.CREATED:
+            if row.outcome == ImportedRow.Outcome.CREATED and row.record is None:
                 row.record = normalise_record(_match_raw(row.draft, row.draft.commune_code))
-                row.keys = registry_match_keys(row.record)
+                row.keys = match_keys(row.record)
                 row.dated = _dated(row.record)
                 row.requests = frozenset(_requests(row))
 
@@ -346,12 +445,17 @@ class Importer:
         return rows
 
     def _rows_of_this_run(self, person_ids: set[int]) -> dict[int, int]:
-        """Which of these persons this run created, and from which row."""
+        """Which of these persons this run created, and from which row: read once (what
+        the run committed before this process, when it resumes), then kept up to date
+        here as the chunks commit."""
         if not person_ids or self.run.dry_run:
             return {}
-        return dict(ImportedRow.objects.filter(
-            run=self.run, person_id__in=person_ids,
-            outcome=ImportedRow.Outcome.CREATED).values_list("person_id", "row"))
+        if self.created is None:
+            self.created = dict(ImportedRow.objects.filter(
+                run=self.run, outcome=ImportedRow.Outcome.CREATED).values_list(
+                "person_id", "row"))
+        created = self.created
+        return {pid: created[pid] for pid in person_ids if pid in created}
 
     def _registered_records(self, ids: set[int]) -> dict[int, Record]:
         """The normalised records of registered persons, read as plain values (three
@@ -424,7 +528,7 @@ class Importer:
                 rec = records.get(pid)
                 if rec is None:
                     continue
-                verdict = score_pair(row.record, rec)
+                verdict = judge(row.record, rec)
                 if verdict.decision in (MATCH, REVIEW):
                     target = ("row", ours[pid], pid) if pid in ours else ("person", pid, pid)
                     reviews.append((verdict, target))
@@ -432,14 +536,14 @@ class Importer:
                                                       or verdict.score > best_match[0].score):
                         best_match = (verdict, target)
             for number in earlier_rows:
-                verdict = score_pair(row.record, staged_records[number])
+                verdict = judge(row.record, staged_records[number])
                 if verdict.decision in (MATCH, REVIEW):
                     reviews.append((verdict, ("row", number, None)))
                     if verdict.decision == MATCH and (best_match is None
                                                       or verdict.score > best_match[0].score):
                         best_match = (verdict, ("row", number, None))
             for number, other in earlier_here.items():
-                verdict = score_pair(row.record, other.record)
+                verdict = judge(row.record, other.record)
                 if verdict.decision in (MATCH, REVIEW):
                     target = ("row", number, None)
                     reviews.append((verdict, target))
@@ -521,23 +625,26 @@ class Importer:
         else:
             Person.objects.bulk_create(persons, batch_size=1000)
         documents, phones, follows, keys = [], [], [], []
+        now = timezone.now()
         for row in new:
             d, pid = row.draft, row.person.pk
             row.person_id = pid
             if row.issue is None or row.issue.code != "possible_duplicate":
                 row.link_id = pid
-            documents.extend(IdentityDocument(person_id=pid, kind=k, number=n, country=c,
-                                              recorded_by_id=actor)
-                             for k, n, c in d.documents)
-            phones.extend(Phone(person_id=pid, number=p) for p in d.phones)
+            # Plain tuples (what the model's defaults would give), not model instances.
+            documents.extend((pid, k, n, c, "", now, actor) for k, n, c in d.documents)
+            phones.extend((pid, p, Phone.Kind.MOBILE, "") for p in d.phones)
             follows.append((pid, centre.pk, self.today, None))
             keys.extend((pid, k) for k in sorted(row.keys))
-        bulk.insert_objects(IdentityDocument, documents)
-        bulk.insert_objects(Phone, phones)
+        bulk.insert_values(IdentityDocument, ("person_id", "kind", "number", "country",
+                                              "none_reason", "recorded_at", "recorded_by_id"),
+                           documents)
+        bulk.insert_values(Phone, ("person_id", "number", "kind", "note"), phones)
         bulk.insert_values(PersonFollow, ("person_id", "centre_id", "since", "until"), follows)
         bulk.insert_values(PersonMatchKey, ("person_id", "key"), keys)
         self._write_households(new, counts)
         created = {r.draft.row: r.person_id for r in new}
+        self.created_now = {pid: number for number, pid in created.items()}
         for row in rows:  # a duplicate of a row of this chunk is the person just created
             if row.outcome == ImportedRow.Outcome.DUPLICATE and row.person_id is None:
                 row.person_id = row.link_id = created.get(row.other_row)
@@ -598,9 +705,9 @@ class Importer:
 
 def execute(run: ImportRun, *, opener: Opener, chunk_size: int = 2000,
             progress: Callable[[ImportRun], None] | None = None,
-            pause: float = 0.0) -> ImportRun:
+            pause: float = 0.0, workers: int = 1) -> ImportRun:
     return Importer(run, opener=opener, chunk_size=chunk_size, progress=progress,
-                    pause=pause).execute()
+                    pause=pause, workers=workers).execute()
 
 
 def iter_chunks(items: Iterable, size: int):

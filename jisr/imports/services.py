@@ -273,9 +273,11 @@ def _claim(run_id: int, *, take_over: bool) -> ImportRun | None:
 def import_run_execute(*, run_id: int, opener: Opener | None = None, take_over: bool = False,
                        chunk_size: int | None = None,
                        progress: Callable[[ImportRun], None] | None = None,
-                       pause: float = 0.0) -> ImportRun | None:
+                       pause: float = 0.0, workers: int = 1) -> ImportRun | None:
     """Run (or resume) an import to its end; what the background task and the command
-    call. Returns None when there was nothing to do (finished, or run by another process)."""
+    call. ``workers`` > 1 parses and normalises the rows in that many worker processes
+    (the command's ``--workers``). Returns None when there was nothing to do (finished,
+    or run by another process)."""
     run = _claim(run_id, take_over=take_over)
     if run is None:
         return None
@@ -289,7 +291,8 @@ def import_run_execute(*, run_id: int, opener: Opener | None = None, take_over: 
             return io.BytesIO(content)
     try:
         return engine.execute(run, opener=opener, progress=progress, pause=pause,
-                              chunk_size=chunk_size or settings.JISR_IMPORT_CHUNK_ROWS)
+                              chunk_size=chunk_size or settings.JISR_IMPORT_CHUNK_ROWS,
+                              workers=workers)
     except Conflict:
         logger.info("import run %s is being run by another process", run_id)
         return None

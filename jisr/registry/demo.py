@@ -40,7 +40,7 @@ from jisr.registry.demo_people import (
     init_worker,
     reference,
 )
-from jisr.registry.duplicates import _keys
+from jisr.registry.duplicates import match_keys
 from jisr.registry.models import (
     Household,
     HouseholdMembership,
@@ -190,7 +190,7 @@ def _store(writer: _Writer, chunk: Chunk, taken: set[tuple[str, str]], out: Outc
             raw["cin"] = ""
         if _DOC.RNP in kinds:
             raw["other_id"] = ""
-        chunk.keys[index] = sorted(_keys(normalise_record(raw)))
+        chunk.keys[index] = sorted(match_keys(normalise_record(raw)))
     out.refused_numbers += sum(len(k) for k in refused.values())
 
     person_ids = writer.reserve(Person, len(chunk.persons))

@@ -43,7 +43,7 @@ from jisr.matching import generate_people, normalise_record
 from jisr.matching.names_data import FEMALE, LAST, MALE
 from jisr.matching.normalise import InvalidValue, is_arabic, normalise_date, normalise_sex
 from jisr.registry import identifiers
-from jisr.registry.duplicates import _keys, _raw
+from jisr.registry.duplicates import _raw, match_keys
 from jisr.registry.models import HouseholdMembership, IdentityDocument, Person, Phone
 
 _TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
@@ -590,7 +590,7 @@ class _ChunkBuilder:
                    commune_code=commune if ref.commune_ids.get(commune) else "",
                    address=rec.get("address", ""), cin=cin or "",
                    other_id=_first_other(documents), phone=phones[0][0] if phones else "")
-        self.out.keys.append(sorted(_keys(normalise_record(raw))))
+        self.out.keys.append(sorted(match_keys(normalise_record(raw))))
         if cin or rnp:
             self.out.raws[index] = raw
         return index

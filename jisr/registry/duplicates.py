@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
@@ -23,13 +24,15 @@ from jisr.matching import (
     DATELESS,
     MATCH,
     REVIEW,
+    Match,
     Reason,
     Record,
     block_limit,
     blocking_keys,
     normalise_record,
-    score_pair,
 )
+from jisr.matching.compare import compare
+from jisr.matching.score import explain
 from jisr.registry.models import IdentityDocument, Person, PersonFollow, PersonMatchKey
 from jisr.registry.selectors import IdentityCard, identity_card_of
 
@@ -137,7 +140,9 @@ def draft_to_match_record(draft: dict) -> dict:
                 phone=draft.get("phone") or "")
 
 
-def _keys(record: Record) -> set[str]:
+def match_keys(record: Record) -> set[str]:
+    """The keys stored for a person and asked for a draft: the engine's blocking keys
+    plus the national identifier numbers (also used by imports and the batch scan)."""
     # The engine's keys come from names and dates; an identifier shared by the draft and a
     # person (a CIN typed with a misspelt name) must also bring them together.
     keys = set(blocking_keys(record))
@@ -146,6 +151,19 @@ def _keys(record: Record) -> set[str]:
     if record.other_id:
         keys.add(f"id:{record.other_id}")
     return {k for k in keys if len(k) <= PersonMatchKey._meta.get_field("key").max_length}
+
+
+@lru_cache(maxsize=1 << 16)
+def _verdict(pattern: tuple[int, ...]) -> Match:
+    return explain(pattern)
+
+
+def judge(a: Record, b: Record) -> Match:
+    """``score_pair(a, b)`` of the engine's default model, with the verdict of each
+    comparison pattern computed once: a draft's candidates (and an import's rows) repeat
+    few patterns, and the verdict (weights, reasons, decision) depends on the pattern only.
+    The verdicts are shared: read them, never change them."""
+    return _verdict(compare(a, b))
 
 
 def _dated(record: Record) -> bool:
@@ -166,7 +184,7 @@ def person_match_keys_refresh(person: Person) -> None:
     """Recompute the person's keys; called by the services inside their transaction."""
     person = Person.objects.select_related("commune").prefetch_related(
         "documents", "phones").get(pk=person.pk)
-    keys = _keys(normalise_record(person_to_match_record(person)))
+    keys = match_keys(normalise_record(person_to_match_record(person)))
     PersonMatchKey.objects.filter(person=person).delete()
     PersonMatchKey.objects.bulk_create(PersonMatchKey(person=person, key=k)
                                        for k in sorted(keys))
@@ -212,6 +230,14 @@ def _usable_members(record: Record, keys: set[str]) -> tuple[str, list]:
     Dateless keys pair a dated draft only with persons lacking a full date (the engine's
     rule), and then count only those."""
     dated = _dated(record)
+    if connection.vendor == "postgresql":
+        # One statement whatever the number of keys (arrays as parameters): planning the
+        # union of one subquery per key cost as much as running it (7 ms at 1,000,000
+        # persons).
+        plain = sorted(k for k in keys if not (dated and k[: k.index(":")] in DATELESS))
+        undated = sorted(k for k in keys if dated and k[: k.index(":")] in DATELESS)
+        return _PG_USABLE, [plain, [block_limit(k) for k in plain],
+                            undated, [block_limit(k) for k in undated]]
     parts, params = [], []
     for i, key in enumerate(sorted(keys)):
         undated = dated and key[: key.index(":")] in DATELESS
@@ -236,14 +262,24 @@ def _candidates(record: Record, keys: set[str]) -> dict[int, Record]:
     out = {}
     with connection.cursor() as cursor:
         cursor.execute(_RECORDS.replace("{usable}", usable), params)
-        for pk, *names, sex, birth, year, address, commune, cin, other, phone in cursor:
-            if isinstance(birth, str):  # SQLite
-                birth = date.fromisoformat(birth)
-            out[pk] = normalise_record(_raw(
-                names=dict(zip(Person.NAME_FIELDS, names, strict=True)), sex=sex,
-                birth_date=birth, birth_year=year, commune_code=commune or "",
-                address=address, cin=cin or "", other_id=other or "", phone=phone or ""))
+        for pk, *values in cursor:
+            out[pk] = _normalised(tuple(values))
     return out
+
+
+@lru_cache(maxsize=20_000)
+def _normalised(values: tuple) -> Record:
+    """The engine's record of a candidate's row of values. Cached by the values themselves
+    (never stale: a changed person is another row), because the same persons come back as
+    candidates while a registration is typed, and for every common name; normalising is
+    most of a request's own work. The records are shared: read them, never change them."""
+    *names, sex, birth, year, address, commune, cin, other, phone = values
+    if isinstance(birth, str):  # SQLite
+        birth = date.fromisoformat(birth)
+    return normalise_record(_raw(
+        names=dict(zip(Person.NAME_FIELDS, names, strict=True)), sex=sex,
+        birth_date=birth, birth_year=year, commune_code=commune or "",
+        address=address, cin=cin or "", other_id=other or "", phone=phone or ""))
 
 
 # Raw SQL: the ORM cannot put a LIMIT inside a UNION on SQLite, and building these with
@@ -258,6 +294,21 @@ _UNDATED = ('SELECT m."key", m."person_id", %s AS lim FROM "registry_personmatch
 _USABLE = ('WITH m AS ({members}), usable AS (SELECT "key" FROM m GROUP BY "key" '
            'HAVING COUNT(DISTINCT "person_id") <= MIN(lim)) '
            'SELECT DISTINCT m."person_id" FROM m JOIN usable u ON u."key" = m."key"')
+# The same on PostgreSQL: each key's persons (only those without a full birth date for
+# the dateless keys of a dated draft), up to one past its limit, through LATERAL.
+_PG_USABLE = (
+    'WITH m AS ('
+    'SELECT q."key", t."person_id", q.lim FROM unnest(%s::text[], %s::int[]) AS q("key", lim) '
+    'CROSS JOIN LATERAL (SELECT k."person_id" FROM "registry_personmatchkey" k '
+    'WHERE k."key" = q."key" LIMIT q.lim + 1) t '
+    'UNION ALL '
+    'SELECT q."key", t."person_id", q.lim FROM unnest(%s::text[], %s::int[]) AS q("key", lim) '
+    'CROSS JOIN LATERAL (SELECT k."person_id" FROM "registry_personmatchkey" k '
+    'JOIN "registry_person" p ON p."id" = k."person_id" '
+    'WHERE k."key" = q."key" AND p."birth_date" IS NULL LIMIT q.lim + 1) t), '
+    'usable AS (SELECT "key" FROM m GROUP BY "key" '
+    'HAVING COUNT(DISTINCT "person_id") <= MIN(lim)) '
+    'SELECT DISTINCT m."person_id" FROM m JOIN usable u ON u."key" = m."key"')
 # Each candidate's fields, first CIN, first other numbered document and first phone.
 _RECORDS = (
     'SELECT p."id", p."first_name_ar", p."family_name_ar", p."father_name_ar", '
@@ -279,14 +330,14 @@ def duplicate_candidates(*, user, draft: dict, limit: int = 10) -> list[Candidat
     if not policy.has_perm(user, "registry.register_person"):
         return []
     record = normalise_record(draft_to_match_record(draft))
-    keys = _keys(record)
+    keys = match_keys(record)
     if not keys:
         return []
     scored = []
     for pk, other in _candidates(record, keys).items():
-        verdict = score_pair(record, other)
-        if verdict.decision in (MATCH, REVIEW):
-            scored.append((verdict, pk))
+        found = judge(record, other)
+        if found.decision in (MATCH, REVIEW):
+            scored.append((found, pk))
     scored.sort(key=lambda pair: (-pair[0].score, pair[1]))
     scored = scored[:limit]
     if not scored:

@@ -22,7 +22,7 @@ from jisr.core import audit
 from jisr.core.exceptions import Conflict, NotFound, ValidationFailed
 from jisr.matching import normalise_record
 from jisr.matching.batch import dedup, default_workers
-from jisr.registry.duplicates import _keys, _raw
+from jisr.registry.duplicates import _raw, match_keys
 from jisr.registry.models import (
     DuplicatePair,
     DuplicateScan,
@@ -145,7 +145,7 @@ def duplicate_scan_run(*, scan_id: int, workers: int | None = None,
         if workers is None:  # forking pays off only on a large registry
             workers = default_workers() if len(records) >= 50_000 else 1
         pairs = dedup(records, estimate=False, workers=workers,
-                      keys=[_keys(r) for r in records], progress=progress)
+                      keys=[match_keys(r) for r in records], progress=progress)
         found = list(pairs)
         progress(DuplicateScan.Phase.SAVE, len(records), len(records), force=True)
         with transaction.atomic():

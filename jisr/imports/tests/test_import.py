@@ -243,6 +243,63 @@ def test_duplicates_across_chunks_of_the_file_in_a_real_and_a_dry_run(world, set
     assert not StagedRow.objects.exists() and not StagedKey.objects.exists()
 
 
+def test_worker_processes_parsing_ahead_change_nothing_in_the_outcome(world, settings):
+    settings.JISR_IMPORT_CHUNK_ROWS = 2
+    rows = [person(first=f"Personne{chr(65 + i)}", family="Kettani", born=f"0{i + 1}/01/1990",
+                   first_ar="", family_ar="") for i in range(4)]
+    rows.insert(2, person(first="Personne", family="Kettani", born="31/02/1990"))
+    rows.append(person(first="PersonneA", family="Kettani", born="1990-01-01", first_ar="",
+                       family_ar="", phone="0612000000"))
+    rows.insert(4, [""] * len(HEADERS))  # a blank line
+    run = services.import_run_start(actor=world.khadija, source_name="S", file_name="a.csv",
+                                    content=csv_bytes(rows), dry_run=False)
+    services.import_run_confirm(actor=world.khadija, run=run, mapping=run.mapping)
+    services.import_run_execute(run_id=run.pk, workers=2)
+    run.refresh_from_db()
+    assert run.status == "done" and run.cursor == 7
+    assert (run.created, run.duplicates_in_file, run.invalid) == (4, 1, 1), _issues(run)
+    codes = [(i.row, i.code) for i in _issues(run)]
+    assert (4, "invalid_date") in codes and (8, "duplicate_in_file") in codes, codes
+    assert {c for _r, c in codes} == {"invalid_date", "duplicate_in_file",
+                                      "possible_duplicate_in_file"}
+    assert _issues(run, row=8)[0].other_row == 2
+    assert ImportedRow.objects.filter(run=run).count() == 5
+
+
+def test_a_chunk_retried_after_a_conflict_is_judged_anew_with_workers(world, settings,
+                                                                      monkeypatch):
+    from django.db import IntegrityError
+
+    from jisr.imports import engine
+
+    settings.JISR_IMPORT_CHUNK_ROWS = 2
+    rows = [person(first=f"Personne{chr(65 + i)}", family="Kettani", born=f"0{i + 1}/01/1990",
+                   first_ar="", family_ar="") for i in range(4)]
+    rows.append(person(first="PersonneA", family="Kettani", born="1990-01-01", first_ar="",
+                       family_ar="", phone="0612000000"))
+    write, calls = engine.Importer._write, []
+
+    def taken_meanwhile_once(self, chunk_rows, counts):
+        # Given a registration elsewhere that takes a CIN while the last chunk is written
+        write(self, chunk_rows, counts)
+        calls.append(len(chunk_rows))
+        if len(calls) == 3:
+            raise IntegrityError("taken meanwhile")
+
+    monkeypatch.setattr(engine.Importer, "_write", taken_meanwhile_once)
+    run = services.import_run_start(actor=world.khadija, source_name="S", file_name="a.csv",
+                                    content=csv_bytes(rows), dry_run=False)
+    services.import_run_confirm(actor=world.khadija, run=run, mapping=run.mapping)
+    services.import_run_execute(run_id=run.pk, workers=2)
+    run.refresh_from_db()
+    # Then the chunk rolled back and checked again counts and writes each row once
+    assert len(calls) == 4
+    assert (run.created, run.duplicates_in_file, run.cursor) == (4, 1, 5), _issues(run)
+    assert Person.objects.filter(family_name_lat="Kettani").count() == 4
+    assert ImportedRow.objects.filter(run=run).count() == 5
+    assert _issues(run, row=6)[0].other_row == 2
+
+
 def test_a_possible_duplicate_is_created_and_reported(world):
     # Same names as Fatima of Marrakech, born a year apart, nothing else to confirm or
     # refute it: a pair for a person to check

@@ -55,6 +55,19 @@ def _env() -> dict:
             "DJANGO_SETTINGS_MODULE": "jisr.test_settings"}
 
 
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def _cursor() -> int:
     connection.close()  # a fresh snapshot of what the other process committed
     return ImportRun.objects.filter(source__name=SOURCE).values_list(
@@ -62,7 +75,8 @@ def _cursor() -> int:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_import_killed_mid_file_resumes_to_exactly_one_person_per_row(tmp_path):
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_an_import_killed_mid_file_resumes_to_exactly_one_person_per_row(tmp_path, workers):
     from jisr.testing.personas import build_world
 
     build_world()
@@ -71,21 +85,31 @@ def test_an_import_killed_mid_file_resumes_to_exactly_one_person_per_row(tmp_pat
     before = Person.objects.count()
     follows_before = PersonFollow.objects.filter(centre__code="JIS-07.351.01.0").count()
     # Given an import killed with SIGKILL after a few chunks
-    process = subprocess.Popen(_command(path, "--pause", "0.2", "--quiet"), env=_env(),
+    # (with worker processes parsing ahead, the second time: they die with it)
+    process = subprocess.Popen(_command(path, "--pause", "0.2", "--quiet", "--workers",
+                                        workers), env=_env(),
                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     while _cursor() < 200:
         assert process.poll() is None, process.communicate()
         assert time.monotonic() < deadline, "the import made no progress"
         time.sleep(0.1)
+    children = _children(process.pid)
+    assert len(children) == (int(workers) if workers != "1" else 0)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
+    # its worker processes leave with it
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in children):
+        assert time.monotonic() < deadline, "worker processes outlived the import"
+        time.sleep(0.1)
     run = ImportRun.objects.get(source__name=SOURCE)
     assert run.status == ImportRun.Status.RUNNING
     assert 200 <= run.cursor < ROWS and run.cursor % 40 == 0
     assert Person.objects.count() - before == run.created == run.cursor
     # When the same command runs again
-    done = subprocess.run(_command(path), env=_env(), cwd=ROOT, capture_output=True,
+    done = subprocess.run(_command(path, "--workers", workers), env=_env(), cwd=ROOT,
+                          capture_output=True,
                           text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert "resuming run" in done.stderr and "%" in done.stderr

@@ -7,13 +7,13 @@ from django.db import migrations, models
 def backfill(apps, schema_editor):
     """Keys of the persons registered before the table existed (tests and demo data)."""
     from jisr.matching import normalise_record
-    from jisr.registry.duplicates import _keys, person_to_match_record
+    from jisr.registry.duplicates import match_keys, person_to_match_record
 
     Person = apps.get_model("registry", "Person")
     PersonMatchKey = apps.get_model("registry", "PersonMatchKey")
     for person in Person.objects.select_related("commune").prefetch_related(
             "documents", "phones").iterator(chunk_size=500):
-        keys = _keys(normalise_record(person_to_match_record(person)))
+        keys = match_keys(normalise_record(person_to_match_record(person)))
         PersonMatchKey.objects.bulk_create(PersonMatchKey(person=person, key=k)
                                            for k in sorted(keys))
 

@@ -94,6 +94,11 @@ class Command(BaseCommand):
                                                             "guess is wrong.")
         parser.add_argument("--chunk-size", type=int, default=0,
                             help="Rows committed together (default JISR_IMPORT_CHUNK_ROWS).")
+        parser.add_argument("--workers", type=int, default=1,
+                            help="Processes that parse and normalise the rows ahead of the "
+                                 "one that compares and writes them (default 1: all in one "
+                                 "process); 2 or more for large files on a machine with "
+                                 "cores to spare.")
         parser.add_argument("--pause", type=float, default=0.0,
                             help="Seconds to wait between chunks, to leave a busy database "
                                  "room for others.")
@@ -109,6 +114,8 @@ class Command(BaseCommand):
         from jisr.accounts.models import User
         from jisr.network.models import Centre
 
+        if options["workers"] < 1:
+            raise CommandError("--workers must be at least 1")
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
@@ -144,7 +151,7 @@ class Command(BaseCommand):
             result = services.import_run_execute(
                 run_id=run.pk, opener=lambda: path.open("rb"), take_over=True,
                 chunk_size=options["chunk_size"] or None, progress=progress,
-                pause=options["pause"])
+                pause=options["pause"], workers=options["workers"])
         if result is None:
             raise CommandError(f"run {run.pk} is being run by another process")
         progress(result, final=True)
