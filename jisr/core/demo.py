@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 def steps() -> list[tuple[str, Callable[..., dict]]]:
     from jisr.accounts import demo as accounts_demo
+    from jisr.cases import demo as cases_demo
     from jisr.cases.default_pathways import seed_current as seed_pathways
     from jisr.cases.default_questionnaire import seed_current as seed_questionnaire
     from jisr.network import demo as network_demo
@@ -27,6 +28,7 @@ def steps() -> list[tuple[str, Callable[..., dict]]]:
             persons=o.get("persons", registry_demo.DEFAULT_PERSONS),
             progress=o.get("progress"))),
         ("duplicates", lambda **o: _scan_duplicates()),
+        ("cases", lambda **o: cases_demo.build(cases=o.get("cases", cases_demo.DEFAULT_CASES))),
         # Last: the activity figures of everything the steps above back-dated.
         ("figures", lambda **o: {"activity figures": _refresh_figures()}),
     ]

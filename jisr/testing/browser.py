@@ -92,9 +92,10 @@ def browser_login(page, live_url: str, username: str, password: str) -> None:
         page.wait_for_load_state()
 
 
-def log_in_as(page, live_url: str, username: str, language: str) -> None:
+def log_in_as(page, live_url: str, username: str, language: str,
+              password: str | None = None) -> None:
     """A fresh session in ``language``: choose it on the login page, then log in as the
-    persona (the shared world's password)."""
+    persona (with the shared world's password unless another is given)."""
     from jisr.testing.personas import PASSWORD
 
     page.context.clear_cookies()
@@ -102,4 +103,4 @@ def log_in_as(page, live_url: str, username: str, language: str) -> None:
     page.select_option("#language-select", language)
     page.click(".langswitch button")
     page.wait_for_load_state()
-    browser_login(page, live_url, username, PASSWORD)
+    browser_login(page, live_url, username, password or PASSWORD)

@@ -77,3 +77,41 @@ def test_every_demo_persona_logs_in_and_lands_on_its_home(chromium, live_url):
         assert "لا توجد" not in page.inner_text(".panel-scope")
         assert not ARABIC_INDIC_DIGITS.search(page.inner_text("body")), username
         context.close()
+
+
+# The work views of issue 8 with the demo data: (persona, path, what must be on it).
+WORK_VIEWS = [
+    ("youssef", "/cases/work/", "table.work tbody tr"),
+    ("youssef", "/cases/work/queues/", "table.work tbody tr"),
+    ("youssef", "/cases/calendar/", "body"),
+    ("khadija", "/reports/", "table.kpis tbody tr"),
+    ("rachid", "/cases/referrals/", ".referral-row"),
+]
+
+
+@pytest.mark.parametrize("language, direction", [("ar", "rtl"), ("fr", "ltr")])
+def test_the_work_views_open_with_the_demo_data(chromium, live_url, language, direction):
+    from jisr.testing.browser import log_in_as
+
+    for _name, step in demo.steps():
+        step()
+    pages = {}
+    for username in sorted({name for name, _path, _sel in WORK_VIEWS}):
+        context = chromium.new_context()
+        pages[username] = context.new_page()
+        log_in_as(pages[username], live_url, username, language, accounts_demo.password())
+    for username, path, selector in WORK_VIEWS:
+        page = pages[username]
+        response = page.goto(f"{live_url}{path}")
+        assert response.status == 200, (username, path)
+        assert page.get_attribute("html", "dir") == direction
+        assert page.locator(selector).count() >= 1, (username, path)
+        assert not ARABIC_INDIC_DIGITS.search(page.inner_text("body")), path
+    # Khadija drills down to her centre: months and the caseload of each worker.
+    page = pages["khadija"]
+    page.click("table.kpis tbody tr th a")
+    page.wait_for_load_state()
+    assert page.locator("table.kpis tbody tr").count() >= 2
+    assert page.locator("#caseload-title").count() == 1
+    assert {"ar": "يوسف العمراني", "fr": "Youssef El Amrani"}[language] in page.inner_text(
+        "#caseload-title + table")

@@ -23,18 +23,24 @@ class Command(BaseCommand):
         parser.add_argument("--persons", type=int, default=None, metavar="N", help=(
             "Generated persons the demo registry holds (default 2000): only the missing "
             "ones are added, so a second run adds nothing."))
+        parser.add_argument("--cases", type=int, default=None, metavar="N", help=(
+            "Generated cases the demo holds (default 120), at every stage with referrals, "
+            "plans, appointments and notes: only the missing ones are added."))
         parser.add_argument("--bind", default=os.environ.get("JISR_BIND", "127.0.0.1:8000"),
                             help="Address to serve on (default 127.0.0.1:8000).")
 
-    def handle(self, *args, no_serve: bool, bind: str, persons: int | None, **options):
+    def handle(self, *args, no_serve: bool, bind: str, persons: int | None,
+               cases: int | None = None, **options):
         if not settings.DEMO:
             raise CommandError("Demo data goes only into a demo installation: set JISR_DEMO=1 "
                                "(the `jisr demo` command does) and use a separate database.")
         if persons is not None and persons < 0:
             raise CommandError("--persons must be 0 or more.")
+        if cases is not None and cases < 0:
+            raise CommandError("--cases must be 0 or more.")
         call_command("migrate", interactive=False, verbosity=0)
         for name, step in demo.steps():
-            counts = step(**self._step_options(persons))
+            counts = step(**self._step_options(persons, cases))
             summary = ", ".join(f"{k} {v}" for k, v in counts.items())
             self.stdout.write(f"demo {name}: {summary or 'already there'}")
         if no_serve:
@@ -42,7 +48,7 @@ class Command(BaseCommand):
         self._banner(bind)
         self._serve(bind)
 
-    def _step_options(self, persons: int | None) -> dict:
+    def _step_options(self, persons: int | None, cases: int | None = None) -> dict:
         from jisr.registry import demo as registry_demo
 
         def progress(done: int, total: int) -> None:
@@ -50,7 +56,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"  persons {done:,}/{total:,}")
                 self.stdout.flush()
 
+        from jisr.cases import demo as cases_demo
+
         return {"persons": registry_demo.DEFAULT_PERSONS if persons is None else persons,
+                "cases": cases_demo.DEFAULT_CASES if cases is None else cases,
                 "progress": progress}
 
     def _banner(self, bind: str) -> None:
