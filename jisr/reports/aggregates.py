@@ -77,7 +77,9 @@ def breakdown(queryset: QuerySet, *, at: str, centre: str, person: str,
     vulnerability categories of the ``person`` path; ``hours_since`` names the start of a
     duration ending at ``at`` (e.g. the case's opening), summed."""
     if since is not None:
-        queryset = queryset.filter(**{f"{at}__gte": since})
+        # ``at`` is a moment (DateTimeField): from the local midnight starting ``since``.
+        start = timezone.make_aware(datetime.combine(since, datetime.min.time()))
+        queryset = queryset.filter(**{f"{at}__gte": start})
     age, group = _age_group(at, f"{person}__birth_year")
     queryset = queryset.annotate(_age=age).annotate(
         k_month=TruncMonth(at, output_field=DateField()), k_centre=F(centre),
