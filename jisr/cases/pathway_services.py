@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -687,3 +688,40 @@ def plans_handover(*, actor, from_worker, to_worker, cases, reason: str = "") ->
                                          status=FollowUp.Status.SCHEDULED).update(
         worker=to_worker)
     return steps + follow_ups
+
+
+def pathway_reminders_send(*, today: date | None = None) -> dict[str, int]:
+    """Tell each owner, in their inbox, of their pathway steps past due (once per step and
+    due date: moving the date gives a new reminder) and of their follow-ups due tomorrow
+    (once per follow-up and date); returns how many are due. Safe to run twice or in two
+    workers: ``notify``'s key makes the same reminder once. The messages name the case
+    reference and the step, never the person."""
+    from jisr.notifications.models import Notification
+    from jisr.notifications.services import notify
+
+    today = today or timezone.localdate()
+    steps = PlanStep.objects.filter(
+        status__in=PlanStep.OPEN, plan__status=Plan.Status.ACTIVE, due_date__lt=today,
+        owner__isnull=False, owner__is_active=True, plan__case__stage__in=[
+            s for s in Stage.values if s != Stage.CLOSED]).select_related(
+        "owner", "plan__case")
+    sent = {"steps": 0, "follow_ups": 0}
+    for step in steps.iterator(chunk_size=500):
+        with transaction.atomic():
+            notify(event="cases.plan_step_overdue", key=f"{step.pk}:{step.due_date}",
+                   channel=Notification.Channel.IN_APP, recipient=step.owner,
+                   template="cases/messages/plan_step_overdue", context={"step": step},
+                   related=step.plan, link_url=reverse("cases:plan", args=[step.plan_id]))
+            sent["steps"] += 1
+    follow_ups = FollowUp.objects.filter(
+        status=FollowUp.Status.SCHEDULED, due_date=today + timedelta(days=1),
+        worker__is_active=True).select_related("worker", "case")
+    for follow_up in follow_ups.iterator(chunk_size=500):
+        with transaction.atomic():
+            notify(event="cases.follow_up_due", key=f"{follow_up.pk}:{follow_up.due_date}",
+                   channel=Notification.Channel.IN_APP, recipient=follow_up.worker,
+                   template="cases/messages/follow_up_due", context={"follow_up": follow_up},
+                   related=follow_up.case,
+                   link_url=reverse("cases:detail", args=[follow_up.case_id]))
+            sent["follow_ups"] += 1
+    return sent

@@ -29,3 +29,14 @@ def check_referral_deadlines() -> dict:
     from jisr.cases.referral_services import referrals_check_deadlines
 
     return referrals_check_deadlines()
+
+
+# Hourly: notify() makes each reminder once (per step and due date, per follow-up and
+# date), so a step falling overdue during the day is reminded within the hour.
+@periodic(every=timedelta(hours=1))
+@task()
+def send_pathway_reminders() -> dict:
+    """In-app reminders of overdue pathway steps and of tomorrow's follow-ups."""
+    from jisr.cases.pathway_services import pathway_reminders_send
+
+    return pathway_reminders_send()
