@@ -174,6 +174,8 @@ api_v1 = [
          name="referral_detail"),
     path("referrals/<int:referral_id>/accept/", referrals_api.ReferralAcceptView.as_view(),
          name="referral_accept"),
+    path("referrals/<int:referral_id>/withdraw/",
+         referrals_api.ReferralWithdrawView.as_view(), name="referral_withdraw"),
     path("referrals/<int:referral_id>/decline/", referrals_api.ReferralDeclineView.as_view(),
          name="referral_decline"),
     path("referrals/<int:referral_id>/deliver/", referrals_api.ReferralDeliverView.as_view(),

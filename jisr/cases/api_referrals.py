@@ -199,6 +199,15 @@ class ReferralNotDeliverView(APIView):
         return _answer(request, referral_id, services.referral_not_deliver, ReferralReasonInput)
 
 
+class ReferralWithdrawView(APIView):
+    @extend_schema(request=ReferralReasonInput, responses={200: ReferralOutput, **_ERRORS},
+                   operation_id="referrals_withdraw", tags=TAGS,
+                   description="The referring side withdraws a referral still open "
+                               "(waiting, sent or accepted), with the reason; else 409.")
+    def post(self, request, referral_id: int):
+        return _answer(request, referral_id, services.referral_withdraw, ReferralReasonInput)
+
+
 class ReferralSlipView(APIView):
     @extend_schema(parameters=[OpenApiParameter("lang", str, required=False,
                                                 enum=["ar", "fr"])],

@@ -320,6 +320,36 @@ def referral_not_deliver(*, actor, referral: Referral, reason: str) -> Referral:
                     CaseEvent.Kind.REFERRAL_NOT_DELIVERED)
 
 
+@transaction.atomic
+def referral_withdraw(*, actor, referral: Referral, reason: str) -> Referral:
+    """The referring side takes back a referral still open (the person found help
+    elsewhere, moved, no longer wants it): the receiver is told, a place it held goes to the
+    next person waiting, and the timeline keeps the reason."""
+    reason = (reason or "").strip()
+    if len(reason) < MIN_REASON_LENGTH:
+        raise ValidationFailed(fields={"reason": [_(
+            "Tell the service why, in a sentence.")]})
+    policy.check_perm(actor, "cases.refer")
+    if not policy.referrals_sent_for(actor).filter(pk=referral.pk).exists():
+        raise NotFound()
+    ServiceOffering.objects.select_for_update().filter(pk=referral.offering_id).first()
+    referral = Referral.objects.select_for_update(of=("self",)).select_related(
+        "case", "offering__service", "offering__centre", "offering__partner", "from_centre",
+        "referred_by").get(pk=referral.pk)
+    if referral.status not in Referral.OPEN:
+        raise Conflict(_("The referral is “%(status)s”: it cannot be withdrawn now.") % {
+            "status": referral.get_status_display()}, code="invalid_transition")
+    before = audit.snapshot(referral, SNAPSHOT)
+    referral.status, referral.withdraw_reason = Status.WITHDRAWN, reason
+    _save(actor, referral, before, ["status", "withdraw_reason"], reason=reason)
+    _event(referral, actor=actor, kind=CaseEvent.Kind.REFERRAL_WITHDRAWN, note=reason)
+    _notify(receivers_of(referral), event="cases.referral.withdrawn",
+            key=f"{referral.pk}:withdrawn", template="referral_answered", referral=referral,
+            actor=actor)
+    promote_waiting(offering=referral.offering, actor=actor)
+    return referral
+
+
 ANSWERS = {"accept": referral_accept, "decline": referral_decline,
            "deliver": referral_deliver, "not_deliver": referral_not_deliver}
 

@@ -31,6 +31,7 @@ class Referral(models.Model):
         DECLINED = "declined", _("Declined")
         DELIVERED = "delivered", _("Service delivered")
         NOT_DELIVERED = "not_delivered", _("Service not delivered")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the referring worker")
 
     class Share(models.TextChoices):
         """What the receiver reads beyond the identity card (always shared, minimal)."""
@@ -41,7 +42,7 @@ class Referral(models.Model):
     OPEN = (Status.WAITING, Status.SENT, Status.ACCEPTED)
     # A place of the offering is held from sending until the service is delivered or not.
     HOLDS_PLACE = (Status.SENT, Status.ACCEPTED)
-    FINISHED = (Status.DECLINED, Status.DELIVERED, Status.NOT_DELIVERED)
+    FINISHED = (Status.DECLINED, Status.DELIVERED, Status.NOT_DELIVERED, Status.WITHDRAWN)
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="referrals",
                              verbose_name=_("case"))
@@ -72,6 +73,7 @@ class Referral(models.Model):
                                    verbose_name=_("outcome reported by"))
     outcome_at = models.DateTimeField(_("outcome reported"), null=True, blank=True)
     outcome_note = models.TextField(_("outcome"), blank=True)
+    withdraw_reason = models.TextField(_("reason for withdrawing"), blank=True)
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     overdue_at = models.DateTimeField(_("flagged overdue"), null=True, blank=True)
 

@@ -86,6 +86,8 @@ urlpatterns += [
     path("referrals/", views_referrals.referral_inbox, name="referral_inbox"),
     path("referrals/<int:referral_id>/", views_referrals.referral_detail,
          name="referral_detail"),
+    path("referrals/<int:referral_id>/withdraw/", views_referrals.referral_withdraw,
+         name="referral_withdraw"),
     path("referrals/<int:referral_id>/answer/", views_referrals.referral_answer,
          name="referral_answer"),
     path("referrals/<int:referral_id>/slip.pdf", views_referrals.referral_slip,

@@ -52,6 +52,20 @@ def referral_create(request, case_id: int):
     return redirect("cases:detail", case_id=case.pk)
 
 
+@permission_required("cases.refer")
+@require_POST
+def referral_withdraw(request, referral_id: int):
+    """The referring worker takes a referral back, with the reason (from the case page)."""
+    referral = selectors.referral_get_for_user(user=request.user, referral_id=referral_id)
+    try:
+        services.referral_withdraw(actor=request.user, referral=referral,
+                                   reason=request.POST.get("reason", ""))
+        messages.success(request, _("Referral withdrawn: the service is told."))
+    except DomainError as exc:
+        messages.error(request, _refusal(exc))
+    return redirect("cases:detail", case_id=referral.case_id)
+
+
 INBOX_FILTERS = [("open", gettext_lazy("Open")), *Referral.Status.choices]
 
 
