@@ -19,9 +19,10 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jisr.accounts.roles import Role
 from jisr.cases import services
@@ -221,6 +222,7 @@ def _back_in_time(case, days: int) -> None:
     """Move the case's whole story ``days`` back: timeline, dates, deadlines."""
     from jisr.cases.models import Case, CaseEvent
     from jisr.cases.pathways import FollowUp, Plan, PlanStep
+    from jisr.cases.questionnaires import Listening
     from jisr.cases.referrals import Referral
 
     if days <= 0:
@@ -242,9 +244,17 @@ def _back_in_time(case, days: int) -> None:
     shift(Plan, ["started_on", "created_at", "finished_at"], case=case)
     shift(PlanStep, ["due_date", "completed_at"], plan__case=case)
     shift(FollowUp, ["due_date", "scheduled_at", "recorded_at"], case=case)
+    shift(Listening, ["started_at", "completed_at"], case=case)
 
 
 def build(*, cases: int = DEFAULT_CASES, seed: int = 2026) -> dict[str, int]:
+    # Timeline notes are written in the language active when the step happens: the site's
+    # (Arabic), as for a worker using the default language.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _build(cases=cases, seed=seed)
+
+
+def _build(*, cases: int, seed: int) -> dict[str, int]:
     missing = cases - generated_so_far()
     if missing <= 0:
         return {}
