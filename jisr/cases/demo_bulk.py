@@ -200,6 +200,7 @@ class _Generator:
         self.first_day: dict[int, object] = {}
         self.stages: dict[str, int] = defaultdict(int)
         self.made = 0
+        self.opened: dict[int, datetime] = {}  # each person's earliest generated case
 
     def _slot(self, worker_id: int) -> datetime:
         """The worker's next free 45-minute slot on a working day after the last booked."""
@@ -225,7 +226,7 @@ class _Generator:
 
     def case(self, load: _Load, *, case_id: int, plan_id_of, person_id: int, centre_id: int,
              staff: dict, household_id, target: str, offerings: list[dict],
-             has_consent: bool, has_follow: bool) -> None:
+             has_consent: bool, has_follow: bool, before: datetime | None = None) -> None:
         from jisr.cases.demo import REQUESTS
         from jisr.cases.models import CaseEvent
 
@@ -240,7 +241,10 @@ class _Generator:
             hours.append(hours[-1] + rng.uniform(low * 24 + 1, high * 24 + 2))
         back = (rng.uniform(0, 72) if target == "received"
                 else (rng.random() ** 2 * 700 + rng.randint(0, 20)) * 24)
+        if before is not None:  # an earlier episode, closed before the next one opened
+            back = rng.uniform(30 * 24, 200 * 24) + (now - before).total_seconds() / 3600
         opened = now - timedelta(hours=back + hours[-1] + 1)
+        self.opened[person_id] = opened
         at = [opened + timedelta(hours=h) for h in hours]
         request = rng.choice(REQUESTS)
         closed = target == "closed"
@@ -342,13 +346,43 @@ class _Generator:
                 None, None))
 
 
+def _load_centre(writer, generator: _Generator, centre_id: int, staff: dict,
+                 persons: list[int], targets: list[str], *, earlier: bool = False) -> None:
+    from jisr.cases.models import Case
+    from jisr.cases.pathways import Plan
+    from jisr.registry.models import Consent, HouseholdMembership, PersonFollow
+
+    offerings = _offerings(centre_id)
+    for start in range(0, len(persons), CHUNK):
+        ids = persons[start:start + CHUNK]
+        consented = set(Consent.objects.filter(
+            person_id__in=ids, purpose=Consent.Purpose.CASE_FOLLOW_UP,
+            withdrawn_at=None).values_list("person_id", flat=True))
+        followed = set(PersonFollow.objects.filter(
+            person_id__in=ids, centre_id=centre_id, until=None)
+            .values_list("person_id", flat=True))
+        households = dict(HouseholdMembership.objects.filter(
+            person_id__in=ids, end=None).values_list("person_id", "household_id"))
+        chunk_targets = [targets.pop() for _i in ids]
+        case_ids = writer.reserve(Case, len(ids))
+        planned = [c for c, t in zip(case_ids, chunk_targets, strict=True)
+                   if ORDER.index(t) >= 3]
+        plan_ids = dict(zip(planned, writer.reserve(Plan, len(planned)), strict=True))
+        load = _Load()
+        for case_id, person_id, target in zip(case_ids, ids, chunk_targets, strict=True):
+            generator.case(load, case_id=case_id, plan_id_of=plan_ids.get,
+                           person_id=person_id, centre_id=centre_id, staff=staff,
+                           household_id=households.get(person_id), target=target,
+                           offerings=offerings, has_consent=person_id in consented,
+                           has_follow=person_id in followed,
+                           before=generator.opened[person_id] if earlier else None)
+        load.write(writer)
+
+
 def build(*, cases: int, seed: int = 2026, progress=None) -> dict[str, int]:
     """The demo step's bulk path: make the demo hold ``cases`` generated cases."""
     from jisr.cases import demo
-    from jisr.cases.models import Case
-    from jisr.cases.pathways import Plan
     from jisr.registry.demo import _Writer
-    from jisr.registry.models import Consent, HouseholdMembership, PersonFollow
 
     missing = cases - demo.generated_so_far()
     if missing <= 0:
@@ -361,33 +395,25 @@ def build(*, cases: int, seed: int = 2026, progress=None) -> dict[str, int]:
         writer = _Writer()
         targets = stage_plan(sum(len(p) for _c, _s, p in centres), rng)
         for centre_id, staff, persons in centres:
-            offerings = _offerings(centre_id)
-            for start in range(0, len(persons), CHUNK):
-                ids = persons[start:start + CHUNK]
-                consented = set(Consent.objects.filter(
-                    person_id__in=ids, purpose=Consent.Purpose.CASE_FOLLOW_UP,
-                    withdrawn_at=None).values_list("person_id", flat=True))
-                followed = set(PersonFollow.objects.filter(
-                    person_id__in=ids, centre_id=centre_id, until=None)
-                    .values_list("person_id", flat=True))
-                households = dict(HouseholdMembership.objects.filter(
-                    person_id__in=ids, end=None).values_list("person_id", "household_id"))
-                chunk_targets = [targets.pop() for _i in ids]
-                case_ids = writer.reserve(Case, len(ids))
-                planned = [c for c, t in zip(case_ids, chunk_targets, strict=True)
-                           if ORDER.index(t) >= 3]
-                plan_ids = dict(zip(planned, writer.reserve(Plan, len(planned)), strict=True))
-                load = _Load()
-                for case_id, person_id, target in zip(case_ids, ids, chunk_targets,
-                                                      strict=True):
-                    generator.case(load, case_id=case_id, plan_id_of=plan_ids.get,
-                                   person_id=person_id, centre_id=centre_id, staff=staff,
-                                   household_id=households.get(person_id), target=target,
-                                   offerings=offerings, has_consent=person_id in consented,
-                                   has_follow=person_id in followed)
-                load.write(writer)
-                if progress:
-                    progress(generator.made, missing)
+            _load_centre(writer, generator, centre_id, staff, persons, targets)
+            if progress:
+                progress(generator.made, missing)
+        # More cases than persons without one: earlier episodes for the same persons,
+        # closed before their case opened (one open case a person, always).
+        left = missing - generator.made
+        while left > 0 and generator.made:
+            rounds, share = [], left
+            for index, (centre_id, staff, persons) in enumerate(
+                    sorted(centres, key=lambda row: len(row[2]))):
+                take = persons[:min(len(persons), -(-share // (len(centres) - index)))]
+                rounds.append((centre_id, staff, take))
+                share -= len(take)
+            for centre_id, staff, persons in rounds:
+                _load_centre(writer, generator, centre_id, staff, persons,
+                             ["closed"] * len(persons), earlier=True)
+            left = missing - generator.made
+            if progress:
+                progress(generator.made, missing)
         if generator.made:
             audit.record_bulk(actor=None, action=demo.AUDIT_ACTION, object_type="cases.case",
                               count=generator.made,

@@ -132,3 +132,23 @@ def test_bulk_demo_cases_feed_the_work_views_and_figures_not_the_outsider(world)
                                   metric="cases_received").count() > 1
     assert not policy.cases_for(world.karim).filter(pk__in=cases).exists()
     assert policy.cases_for(world.youssef).filter(pk__in=cases).count() == 40
+
+
+def test_more_cases_than_free_persons_gives_them_earlier_closed_episodes(world):
+    for i in range(10):
+        PersonFactory(registered_at=world.centre_marrakech, first_name_lat=f"Again{i}")
+    free = sum(len(p) for _c, _s, p in demo_bulk._centres(10_000))
+    before = set(Case.objects.values_list("pk", flat=True))
+    counts = demo.build(cases=free + 6, seed=3, bulk=True)
+    assert counts["cases"] == free + 6
+    cases = Case.objects.exclude(pk__in=before)
+    persons = cases.values("person").annotate(n=Count("pk")).filter(n__gt=1)
+    assert persons.count() == 6
+    for row in persons:
+        episodes = list(Case.objects.filter(person=row["person"]).order_by("opened_at"))
+        assert all(e.stage == "closed" for e in episodes[:-1])
+        for earlier, later in zip(episodes, episodes[1:], strict=False):
+            assert earlier.closed_at < later.opened_at
+    # Never two open cases for a person (of the world's, one has two: not generated).
+    assert not cases.exclude(stage="closed").values("person").annotate(
+        n=Count("pk")).filter(n__gt=1).exists()
