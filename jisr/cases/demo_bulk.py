@@ -171,16 +171,14 @@ class _Load:
         self.steps: list[tuple] = []
         self.appointments: list[tuple] = []
         self.follow_ups: list[tuple] = []
-        self.consents: list[tuple] = []
         self.follows: list[tuple] = []
 
     def write(self, writer) -> None:
         from jisr.cases.models import Appointment, Case, CaseEvent
         from jisr.cases.pathways import FollowUp, Plan, PlanStep
         from jisr.cases.referrals import Referral
-        from jisr.registry.models import Consent, PersonFollow
+        from jisr.registry.models import PersonFollow
 
-        writer.write(Consent, CONSENT_FIELDS, self.consents)
         writer.write(PersonFollow, FOLLOW_FIELDS, self.follows)
         writer.write(Case, CASE_FIELDS, self.cases)
         writer.write(CaseEvent, EVENT_FIELDS, self.events)
@@ -201,6 +199,7 @@ class _Generator:
         self.stages: dict[str, int] = defaultdict(int)
         self.made = 0
         self.opened: dict[int, datetime] = {}  # each person's earliest generated case
+        self.consents: dict[int, list] = {}  # consents to the follow-up, written last
 
     def _slot(self, worker_id: int) -> datetime:
         """The worker's next free 45-minute slot on a working day after the last booked."""
@@ -257,10 +256,13 @@ class _Generator:
             "Clôture après le parcours" if closed else "",
             rng.choice([3, 4, 4, 5, 5]) if closed else None,
             opened, reception, at[-1], at[-1] if closed else None))
-        if not has_consent:
-            load.consents.append((person_id, "case_follow_up", "signature", "",
-                                  opened - timedelta(minutes=5), worker, centre_id, None,
-                                  None))
+        if before is not None:  # the consent (written last) predates the earliest episode
+            if person_id in self.consents:
+                self.consents[person_id][4] = opened - timedelta(minutes=5)
+        elif not has_consent:
+            self.consents[person_id] = [person_id, "case_follow_up", "signature", "",
+                                        opened - timedelta(minutes=5), worker, centre_id,
+                                        None, None]
         if not has_follow:
             load.follows.append((person_id, centre_id, timezone.localtime(opened).date(), None))
         load.events.append((case_id, opened, reception, CaseEvent.Kind.OPENED, "", "received",
@@ -383,6 +385,7 @@ def build(*, cases: int, seed: int = 2026, progress=None) -> dict[str, int]:
     """The demo step's bulk path: make the demo hold ``cases`` generated cases."""
     from jisr.cases import demo
     from jisr.registry.demo import _Writer
+    from jisr.registry.models import Consent
 
     missing = cases - demo.generated_so_far()
     if missing <= 0:
@@ -414,6 +417,7 @@ def build(*, cases: int, seed: int = 2026, progress=None) -> dict[str, int]:
             left = missing - generator.made
             if progress:
                 progress(generator.made, missing)
+        writer.write(Consent, CONSENT_FIELDS, [tuple(r) for r in generator.consents.values()])
         if generator.made:
             audit.record_bulk(actor=None, action=demo.AUDIT_ACTION, object_type="cases.case",
                               count=generator.made,

@@ -147,6 +147,8 @@ def test_more_cases_than_free_persons_gives_them_earlier_closed_episodes(world):
     for row in persons:
         episodes = list(Case.objects.filter(person=row["person"]).order_by("opened_at"))
         assert all(e.stage == "closed" for e in episodes[:-1])
+        consent = Consent.objects.get(person=row["person"], purpose="case_follow_up")
+        assert consent.given_at < episodes[0].opened_at
         for earlier, later in zip(episodes, episodes[1:], strict=False):
             assert earlier.closed_at < later.opened_at
     # Never two open cases for a person (of the world's, one has two: not generated).
