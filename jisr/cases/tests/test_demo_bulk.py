@@ -154,3 +154,14 @@ def test_more_cases_than_free_persons_gives_them_earlier_closed_episodes(world):
     # Never two open cases for a person (of the world's, one has two: not generated).
     assert not cases.exclude(stage="closed").values("person").annotate(
         n=Count("pk")).filter(n__gt=1).exists()
+
+
+def test_bulk_demo_cases_open_in_the_pages_of_the_worker_not_the_outsider(world, client_for):
+    _counts, cases = _bulk_cases(world)
+    worker, outsider = client_for("youssef", "fr"), client_for("karim", "fr")
+    for stage in demo_bulk.ORDER:
+        case = cases.filter(stage=stage).first()
+        assert worker.get(f"/cases/{case.pk}/").status_code == 200
+        assert outsider.get(f"/cases/{case.pk}/").status_code in (403, 404)
+    for url in ("/cases/work/", "/cases/work/queues/"):
+        assert worker.get(url).status_code == 200
