@@ -10,8 +10,9 @@ views show overdue and coming work and the activity figures have months to compa
 The Marrakech centre of the demo personas (khadija, youssef, amina; rachid's association)
 gets the first cases, then the centres with the most registered persons. Idempotent like
 the other steps: ``cases=N`` means "the demo holds N generated cases"; the audit trail says
-how many earlier runs made. This is the demo's size (hundreds); millions of cases for the
-load benchmark need a COPY loader (docs/work.md, "Demo cases").
+how many earlier runs made. From ``BULK_FROM`` missing cases (the load benchmark's millions)
+the rows are generated and loaded with COPY instead (demo_bulk.py, docs/work.md "Demo
+cases").
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from jisr.cases import services
 from jisr.core import audit
 
 DEFAULT_CASES = 120
+BULK_FROM = 5_000  # from this many missing cases, rows are generated and loaded in bulk
 AUDIT_ACTION = "cases.demo.cases"
 _BASE = {"id_card": "no", "income": "none", "job_seeking": "yes", "housing": "tenant",
          "eviction": "yes", "household_size": "7", "dependents": ["young_children", "elderly"]}
@@ -247,17 +249,22 @@ def _back_in_time(case, days: int) -> None:
     shift(Listening, ["started_at", "completed_at"], case=case)
 
 
-def build(*, cases: int = DEFAULT_CASES, seed: int = 2026) -> dict[str, int]:
+def build(*, cases: int = DEFAULT_CASES, seed: int = 2026,
+          bulk: bool | None = None) -> dict[str, int]:
     # Timeline notes are written in the language active when the step happens: the site's
     # (Arabic), as for a worker using the default language.
     with translation.override(settings.LANGUAGE_CODE):
-        return _build(cases=cases, seed=seed)
+        return _build(cases=cases, seed=seed, bulk=bulk)
 
 
-def _build(*, cases: int, seed: int) -> dict[str, int]:
+def _build(*, cases: int, seed: int, bulk: bool | None) -> dict[str, int]:
     missing = cases - generated_so_far()
     if missing <= 0:
         return {}
+    if bulk or (bulk is None and missing >= BULK_FROM):
+        from jisr.cases import demo_bulk
+
+        return demo_bulk.build(cases=cases, seed=seed)
     rng = random.Random(seed + generated_so_far())
     centres = _centres(missing)
     made = 0
