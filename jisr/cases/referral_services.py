@@ -96,20 +96,10 @@ def _context(referral: Referral) -> dict:
 
 
 def _notify(users, *, event: str, key: str, template: str, referral: Referral, actor) -> None:
-    from jisr.notifications.models import Notification
-    from jisr.notifications.services import notify
+    from jisr.notifications.services import notify_staff
 
-    context = _context(referral)
-    for user in users:
-        if user is None or not user.is_active:
-            continue
-        channels = [Notification.Channel.IN_APP]
-        if user.email:
-            channels.append(Notification.Channel.EMAIL)
-        for channel in channels:
-            notify(event=event, key=key, channel=channel,
-                   template=f"notifications/messages/{template}", context=context,
-                   recipient=user, related=referral, actor=actor)
+    notify_staff(users, event=event, key=key, template=f"notifications/messages/{template}",
+                 context=_context(referral), related=referral, actor=actor)
 
 
 def _event(referral: Referral, *, actor, kind: str, note: str = "") -> CaseEvent:

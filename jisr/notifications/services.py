@@ -247,3 +247,21 @@ def notifications_mark_all_read(*, user) -> int:
         audit.record_bulk(actor=user, action="notifications.notification.read_all",
                           object_type="notifications.notification", count=count)
     return count
+
+
+def notify_staff(users, *, event: str, key: str, template: str, context: dict | None = None,
+                 related: models.Model | None = None, link_url: str = "", actor=None,
+                 language: str | None = None) -> None:
+    """Tell members of staff of an event in their inbox and, when they have an address, by
+    e-mail: each in their preferred language, else ``language`` (e.g. the request's), else
+    the default. The template's context gets each one as ``recipient``. Inactive accounts
+    and None are skipped."""
+    for user in users:
+        if user is None or not user.is_active:
+            continue
+        channels = [Channel.IN_APP] + ([Channel.EMAIL] if user.email else [])
+        for channel in channels:
+            notify(event=event, key=key, channel=channel, template=template,
+                   context={**(context or {}), "recipient": user}, recipient=user,
+                   language=user.preferred_language or language, related=related,
+                   link_url=link_url, actor=actor)

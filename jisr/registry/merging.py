@@ -30,8 +30,7 @@ from jisr.accounts import policy
 from jisr.accounts.roles import Role
 from jisr.core import audit
 from jisr.core.exceptions import Conflict, NotFound, ValidationFailed
-from jisr.notifications.models import Notification
-from jisr.notifications.services import notify
+from jisr.notifications.services import notify_staff
 from jisr.registry.duplicates import person_match_keys_refresh
 from jisr.registry.models import (
     DuplicatePair,
@@ -181,18 +180,13 @@ def _managers_of(persons, actor) -> list:
 def _notify(*, merge: PersonMerge, managers: list, base_url: str, undo: bool) -> None:
     """Tell the managers of the other centres following either record (in their inbox and by
     e-mail), in each one's language or else that of the request that made the change."""
-    language = translation.get_language()
     path = reverse("registry:merge_detail", args=[merge.pk])
     actor = merge.undone_by if undo else merge.merged_by
-    for manager in managers:
-        context = {"merge": merge, "manager": manager, "undo": undo, "actor": actor,
-                   "link": base_url.rstrip("/") + path}
-        for channel in (Notification.Channel.IN_APP, Notification.Channel.EMAIL):
-            notify(event="registry.merge_undone" if undo else "registry.merge",
-                   key=f"merge:{merge.pk}", channel=channel,
-                   template="registry/email/merge", context=context, recipient=manager,
-                   language=manager.preferred_language or language, related=merge,
-                   link_url=path, actor=actor)
+    notify_staff(managers, event="registry.merge_undone" if undo else "registry.merge",
+                 key=f"merge:{merge.pk}", template="registry/email/merge", related=merge,
+                 link_url=path, actor=actor, language=translation.get_language(),
+                 context={"merge": merge, "undo": undo, "actor": actor,
+                          "link": base_url.rstrip("/") + path})
 
 
 @transaction.atomic

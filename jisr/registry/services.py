@@ -19,8 +19,7 @@ from jisr.accounts.roles import Role, ScopeKind
 from jisr.core import audit
 from jisr.core.exceptions import AccessDenied, DomainError, NotFound, ValidationFailed
 from jisr.core.models import AuditEntry
-from jisr.notifications.models import Notification
-from jisr.notifications.services import notify
+from jisr.notifications.services import notify_staff
 from jisr.registry.duplicates import person_match_keys_refresh
 from jisr.registry.models import (
     BreakGlassGrant,
@@ -300,18 +299,12 @@ def _managers_to_notify(person: Person) -> list:
 
 
 def _notify_managers(*, grant: BreakGlassGrant, managers: list, base_url: str) -> None:
-    # In each manager's own language, or that of the request that broke the glass.
-    language = translation.get_language()
     path = reverse("registry:person_detail", args=[grant.person_id])
-    for manager in managers:
-        context = {"grant": grant, "manager": manager, "actor": grant.user,
-                   "centre": manager.centre, "link": base_url.rstrip("/") + path}
-        for channel in (Notification.Channel.IN_APP, Notification.Channel.EMAIL):
-            notify(event="registry.break_the_glass", key=f"grant:{grant.pk}",
-                   channel=channel, template="registry/email/break_glass", context=context,
-                   recipient=manager, language=manager.preferred_language or language,
-                   related=grant, link_url=path,
-                   actor=grant.user)
+    notify_staff(managers, event="registry.break_the_glass", key=f"grant:{grant.pk}",
+                 template="registry/email/break_glass", related=grant, link_url=path,
+                 context={"grant": grant, "actor": grant.user,
+                          "link": base_url.rstrip("/") + path},
+                 actor=grant.user, language=translation.get_language())
 
 
 @transaction.atomic
