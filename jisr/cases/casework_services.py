@@ -316,8 +316,11 @@ def caseload_handover(*, actor, from_worker, to_worker, cases=None, reason: str
         result.others[name] = int(contributor(actor=actor, from_worker=from_worker,
                                               to_worker=to_worker, cases=selected,
                                               reason=reason) or 0)
+    # One bulk entry on the former worker with the cases moved; each case's timeline names
+    # the new worker, each appointment keeps its AppointmentChange, and contributors audit
+    # what they move.
     audit.record(actor=actor, action="cases.caseload.handover", obj=from_worker,
-                 reason=reason, count=len(selected), after={"to_worker": to_worker.pk})
+                 reason=reason, count=len(selected))
     notify(event="cases.handover",
            key=f"{from_worker.pk}:{to_worker.pk}:{timezone.now().isoformat()}",
            channel=Notification.Channel.IN_APP,

@@ -677,8 +677,8 @@ def follow_up_record(*, actor, follow_up: FollowUp, status: str, note: str = "")
 @register_handover
 def plans_handover(*, actor, from_worker, to_worker, cases, reason: str = "") -> int:
     """A caseload handover moves the former worker's steps still to do and follow-ups still
-    scheduled on the handed-over cases to the new worker (the handover itself writes the
-    timeline lines and the audit entry with these counts)."""
+    scheduled on the handed-over cases to the new worker (the handover writes the timeline
+    lines; this writes one bulk audit entry per kind moved, with its count)."""
     ids = [case.pk for case in cases]
     steps = PlanStep.objects.filter(
         plan__case_id__in=ids, owner=from_worker,
@@ -687,6 +687,12 @@ def plans_handover(*, actor, from_worker, to_worker, cases, reason: str = "") ->
     follow_ups = FollowUp.objects.filter(case_id__in=ids, worker=from_worker,
                                          status=FollowUp.Status.SCHEDULED).update(
         worker=to_worker)
+    for action, object_type, count in (("cases.plan_step.handover", "cases.planstep", steps),
+                                       ("cases.follow_up.handover", "cases.followup",
+                                        follow_ups)):
+        if count:
+            audit.record_bulk(actor=actor, action=action, object_type=object_type,
+                              count=count, reason=reason)
     return steps + follow_ups
 
 

@@ -489,8 +489,8 @@ class Importer:
     def _compare(self, rows: list[Row]) -> None:
         """Judge every row still to create against its candidates: persons of the registry,
         earlier rows of this file (in earlier chunks, and in this one)."""
-        todo = [r for r in rows if r.outcome == ImportedRow.Outcome.CREATED and r.keys]
-        requests = set().union(*(r.requests for r in todo)) if todo else set()
+        to_judge = [r for r in rows if r.outcome == ImportedRow.Outcome.CREATED and r.keys]
+        requests = set().union(*(r.requests for r in to_judge)) if to_judge else set()
         # A key shared by too many persons stays so while the registry grows: not asked
         # again (in a national registry "f:mhmd" would otherwise be fetched every chunk).
         requests -= self.oversized
@@ -509,7 +509,7 @@ class Importer:
             if staged_rows else {}
         # Rows of this chunk, in order: each is compared with the ones before it.
         in_chunk: dict[str, list[Row]] = defaultdict(list)
-        for row in todo:
+        for row in to_judge:
             reqs = row.requests
             persons = {pid for r in reqs for pid in registry.get(r, ())}
             earlier_rows = {n for r in reqs for n in staged.get(r, ())}

@@ -13,6 +13,7 @@ import logging
 import sys
 import urllib.error
 import urllib.request
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -35,11 +36,11 @@ class SmsMessage:
     reference: str  # the notification's reference: the gateway may deduplicate on it
 
 
-class SmsBackend:
+class SmsBackend(ABC):
     """Sends one SMS; returns the provider's message id (or "")."""
 
-    def send(self, message: SmsMessage) -> str:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def send(self, message: SmsMessage) -> str: ...
 
 
 class ConsoleSmsBackend(SmsBackend):

@@ -145,7 +145,7 @@ def kpis_refresh(*, full: bool = False, now: datetime | None = None) -> KpiRefre
     last = (KpiRefresh.objects.select_for_update().filter(finished_at__isnull=False)
             .order_by("-started_at", "-pk").first())
     since = None if full or last is None else _month_start(last.started_at - timedelta(days=1))
-    refresh = KpiRefresh.objects.create(started_at=now, full=since is None, from_month=since)
+    refresh = KpiRefresh.objects.create(started_at=now, from_month=since)
     cells = _cells(since)
     stale = KpiCell.objects.all() if since is None else KpiCell.objects.filter(month__gte=since)
     stale.delete()

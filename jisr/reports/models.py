@@ -76,7 +76,7 @@ class KpiRefresh(models.Model):
 
     started_at = models.DateTimeField(_("started"))
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    full = models.BooleanField(_("full"), default=False)
+    # Empty: every month was recomputed (a full refresh).
     from_month = models.DateField(_("from month"), null=True, blank=True)
     cells = models.PositiveIntegerField(_("figures written"), default=0)
     seconds = models.FloatField(_("duration (seconds)"), default=0)
@@ -88,6 +88,10 @@ class KpiRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} ({self.cells})"
+
+    @property
+    def full(self) -> bool:
+        return self.from_month is None
 
 
 class ActivityReport(models.Model):

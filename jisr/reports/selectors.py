@@ -110,7 +110,7 @@ def kpi_report(*, user, filters: KpiFilters) -> dict:
     else:
         by_month = _rows(cells, "month", exact, shown)
         report["months"] = sorted(by_month.items())
-        report["caseloads"] = caseloads(user=user, centre=centre)
+        report["caseloads"] = _caseloads(centre, exact)
     return report
 
 
@@ -118,7 +118,10 @@ def caseloads(*, user, centre) -> list[dict]:
     """Open cases per worker of one centre (as of the last refresh)."""
     if not policy.kpi_centres_for(user).filter(pk=centre.pk).exists():
         raise NotFound()
-    exact = policy.kpi_exact_for(user)
+    return _caseloads(centre, policy.kpi_exact_for(user))
+
+
+def _caseloads(centre, exact: bool) -> list[dict]:
     rows = CaseloadCell.objects.filter(centre=centre).select_related("worker").order_by(
         "-open_cases", "worker__last_name")
     return [{"worker": r.worker,

@@ -4,6 +4,7 @@ centre and a drill-down to each) and its monthly reports."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
@@ -30,7 +31,7 @@ def _page(request, centre_id, report_form=None, status=200):
         # A bad filter shows its error and the default period, not an error page.
         filters = replace(KpiFilterForm.default(), centre_id=centre_id)
     report = selectors.kpi_report(user=request.user, filters=filters)
-    last_month = (timezone.localdate().replace(day=1) - timezone.timedelta(days=1))
+    last_month = (timezone.localdate().replace(day=1) - timedelta(days=1))
     report_form = report_form or MonthlyReportForm(initial={
         "month": f"{last_month:%Y-%m}", "language": request.LANGUAGE_CODE
         if request.LANGUAGE_CODE in ("ar", "fr") else "ar"})

@@ -183,5 +183,8 @@ def test_the_worker_s_pathway_steps_and_follow_ups_move_too(world, colleague):
     assert not plan.steps.filter(status__in=["pending", "in_progress"],
                                  owner=world.youssef).exists()
     assert FollowUp.objects.get(pk=world.follow_ups["marrakech"].pk).worker == colleague
+    moved = AuditEntry.objects.get(action="cases.plan_step.handover")
+    assert moved.kind == "bulk" and moved.count == count and moved.actor == world.khadija
+    assert AuditEntry.objects.get(action="cases.follow_up.handover").count == 1
     # A closed step keeps who owned it: it is the plan's history.
     assert PlanStep.objects.get(pk=done.pk).owner_id == owner_of_done
