@@ -470,23 +470,26 @@ class PlanStepView(APIView):
         return Response(_plan_out(request.user, step.plan))
 
 
+def _step_call(request, plan_step_id: int, service, input_class=None) -> Response:
+    """One change of a plan step through its service; the plan as it now is."""
+    data = _valid(input_class, request.data) if input_class else {}
+    step = _step(request.user, plan_step_id)
+    service(actor=request.user, step=step, **data)
+    return Response(_plan_out(request.user, step.plan))
+
+
 class PlanStepMoveView(APIView):
     @extend_schema(request=PositionInput, responses={200: PlanOutput, **_ERRORS},
                    operation_id="plans_steps_move", tags=TAGS)
     def post(self, request, plan_step_id: int):
-        data = _valid(PositionInput, request.data)
-        step = _step(request.user, plan_step_id)
-        svc.plan_step_move(actor=request.user, step=step, **data)
-        return Response(_plan_out(request.user, step.plan))
+        return _step_call(request, plan_step_id, svc.plan_step_move, PositionInput)
 
 
 class PlanStepStartView(APIView):
     @extend_schema(request=None, responses={200: PlanOutput, **_ERRORS},
                    operation_id="plans_steps_start", tags=TAGS)
     def post(self, request, plan_step_id: int):
-        step = _step(request.user, plan_step_id)
-        svc.plan_step_start(actor=request.user, step=step)
-        return Response(_plan_out(request.user, step.plan))
+        return _step_call(request, plan_step_id, svc.plan_step_start)
 
 
 class PlanStepCompleteView(APIView):
@@ -495,20 +498,14 @@ class PlanStepCompleteView(APIView):
                    description="Record the step's required outcome and close it; steps "
                    "close in their order (409 step_out_of_order).")
     def post(self, request, plan_step_id: int):
-        data = _valid(StepCompleteInput, request.data)
-        step = _step(request.user, plan_step_id)
-        svc.plan_step_complete(actor=request.user, step=step, **data)
-        return Response(_plan_out(request.user, step.plan))
+        return _step_call(request, plan_step_id, svc.plan_step_complete, StepCompleteInput)
 
 
 class PlanStepSkipView(APIView):
     @extend_schema(request=ReasonInput, responses={200: PlanOutput, **_ERRORS},
                    operation_id="plans_steps_skip", tags=TAGS)
     def post(self, request, plan_step_id: int):
-        data = _valid(ReasonInput, request.data)
-        step = _step(request.user, plan_step_id)
-        svc.plan_step_skip(actor=request.user, step=step, **data)
-        return Response(_plan_out(request.user, step.plan))
+        return _step_call(request, plan_step_id, svc.plan_step_skip, ReasonInput)
 
 
 class OverdueStepListView(APIView):
