@@ -118,7 +118,9 @@ def _check_offering(offering) -> None:
         raise ValidationFailed(fields={"offering": [_("Choose an active service.")]})
 
 
-def _check_case(case: Case) -> None:
+def check_case_referrable(case: Case) -> None:
+    """Raise unless the case may be referred now (the case page asks it before showing the
+    form, the service before sending)."""
     if case.is_closed:
         raise case_services.TransitionRefused(_("The case is closed: reopen it first."))
     if case.stage == Stage.RECEIVED and case.urgency != Urgency.URGENT:
@@ -167,7 +169,7 @@ def referral_send(*, actor, case: Case, offering: ServiceOffering, shared=(),
         "service", "centre", "partner").get(pk=offering.pk)
     # Always the offering first, then the case (the answers lock offering then referral).
     case = Case.objects.select_for_update().get(pk=case.pk)
-    _check_case(case)
+    check_case_referrable(case)
     if Referral.objects.filter(case=case, offering=offering,
                                status__in=Referral.OPEN).exists():
         raise Conflict(_("This case is already referred to this service."),

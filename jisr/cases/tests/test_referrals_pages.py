@@ -120,6 +120,18 @@ def test_the_case_page_lists_referrals_and_refers_with_the_waiting_state(
     assert case.referrals.count() == 1
 
 
+def test_a_case_not_yet_listened_says_why_instead_of_offering_the_refer_form(
+        world, client_for, open_case):
+    case = open_case()
+    for language, words in (("en", "Listen to the person before orienting them"),
+                            ("fr", "Écoutez la personne avant de l"),
+                            ("ar", "استمع إلى الشخص قبل توجيهه")):
+        page = _body(client_for("youssef", language).get(f"/cases/{case.pk}/"))
+        assert "referral-form" not in page and "refer-not-yet" in page
+        assert words in page
+    assert "refer-not-yet" not in _body(client_for("amina").get(f"/cases/{case.pk}/"))
+
+
 def test_the_referral_pages_answer_in_arabic_and_french(world, client_for, referred):
     for language, words in (("ar", "التوجيهات الواردة"), ("fr", "Orientations reçues")):
         body = _body(client_for("rachid", language).get("/cases/referrals/?status=sent"))
