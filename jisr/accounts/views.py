@@ -5,6 +5,7 @@ import io
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -42,8 +43,18 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit.record_security(actor=form.get_user(), action="accounts.login",
-                              obj=form.get_user())
+        user = form.get_user()
+        audit.record_security(actor=user, action="accounts.login", obj=user)
+        # On a browser where nobody chose a language yet (a new computer at the centre),
+        # the staff member finds the one they chose last time, wherever they chose it.
+        if (user.preferred_language in dict(settings.LANGUAGES)
+                and settings.LANGUAGE_COOKIE_NAME not in self.request.COOKIES):
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME, user.preferred_language,
+                max_age=settings.LANGUAGE_COOKIE_AGE, path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN, secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE)
         return response
 
 

@@ -2,8 +2,10 @@
 are written in it."""
 
 import pytest
+from django.test import Client
 
 from jisr.core.models import AuditEntry
+from jisr.testing.personas import PASSWORD
 from jisr.notifications.services import notify
 
 
@@ -44,3 +46,30 @@ def test_staff_notifications_are_written_in_their_language(world):
                    template="notifications/messages/notice",
                    context={"title": "t", "text": "x"}, recipient=world.youssef)
     assert other.language == "ar"
+
+
+def _log_in(client, username, password):
+    page = client.get("/accounts/login/")
+    assert page.status_code == 200
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+def test_the_chosen_language_comes_back_at_login_on_another_browser(world, settings):
+    client = Client()
+    # Given khadija chose French on the centre's computer
+    world.khadija.preferred_language = "fr"
+    world.khadija.save(update_fields=["preferred_language"])
+    # When she logs in on a browser that never chose a language
+    response = _log_in(client, "khadija", PASSWORD)
+    # Then the browser is set to French and her pages are in French
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
+    assert 'lang="fr"' in client.get("/").content.decode()
+
+
+def test_a_browser_that_chose_a_language_keeps_it_at_login(world, client, settings):
+    world.khadija.preferred_language = "fr"
+    world.khadija.save(update_fields=["preferred_language"])
+    response = _log_in(client, "khadija", PASSWORD)
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+    assert 'lang="en"' in client.get("/").content.decode()
