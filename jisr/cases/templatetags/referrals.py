@@ -27,7 +27,8 @@ def referrals_panel(context, case) -> dict:
         except DomainError as exc:
             # Say why instead of offering a form the service would refuse.
             can_refer, not_yet = False, exc.message
-    offerings = list(selectors.offering_choices(case=case)) if can_refer else []
+    offerings = selectors.with_places(selectors.offering_choices(case=case)) \
+        if can_refer else []
     form = None
     if can_refer:
         form = ReferralForm(offerings=selectors.offering_choices(case=case))
