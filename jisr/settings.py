@@ -154,13 +154,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
-elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+elif (DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+      and not env_bool("JISR_DB_JIT", False)):
     # PostgreSQL's JIT compiles a query whose estimated cost is high, which the case tables'
     # counts reach at national scale: 100-170 ms of compiling for a 5 ms page query. Pages
     # are short queries; JISR_DB_JIT=1 gives it back (e.g. for a reporting replica).
-    if not env_bool("JISR_DB_JIT", False):
-        options = DATABASES["default"].setdefault("OPTIONS", {})
-        options["options"] = (options.get("options", "") + " -c jit=off").strip()
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = (options.get("options", "") + " -c jit=off").strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -398,9 +398,11 @@ def person_identity_search(user, query) -> QuerySet:
 
     if not has_perm(user, "registry.search_network") or not query.is_specific:
         return Person.objects.none()
+    # A correlated NOT EXISTS: checked for the few persons the search names, where
+    # ``NOT IN (persons_for)`` made PostgreSQL list the user's whole scope first.
+    in_scope = persons_for(user).filter(pk=OuterRef("pk"))
     return match(Person.objects.filter(merged_into=None).select_related("commune"), query,
-                 whole_words=True).exclude(
-        pk__in=persons_for(user).values("pk"))
+                 whole_words=True).filter(~Exists(in_scope))
 
 
 def check_person_perm(user, perm: str, person) -> None:

@@ -115,8 +115,12 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-opened_at", "-pk"]
-        indexes = [models.Index(fields=["lead_centre", "stage"], name="case_centre_stage"),
-                   models.Index(fields=["assigned_to", "stage"], name="case_assigned_stage")]
+        # Ending with stage_changed_at: the work views list a stage's oldest cases first and
+        # read them in that order from the index instead of sorting a centre's thousands.
+        indexes = [models.Index(fields=["lead_centre", "stage", "stage_changed_at"],
+                                name="case_centre_stage"),
+                   models.Index(fields=["assigned_to", "stage", "stage_changed_at"],
+                                name="case_assigned_stage")]
         constraints = [models.CheckConstraint(
             condition=Q(restricted=False, restriction_category="")
             | (Q(restricted=True) & ~Q(restriction_category="")),

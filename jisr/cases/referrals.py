@@ -85,7 +85,10 @@ class Referral(models.Model):
         verbose_name_plural = _("referrals")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["offering", "status"], name="referral_offering"),
-                   models.Index(fields=["status", "due_at"], name="referral_due")]
+                   models.Index(fields=["status", "due_at"], name="referral_due"),
+                   # The centre's queue of its referrals awaiting an answer (work.py).
+                   models.Index(fields=["from_centre", "status", "due_at"],
+                                name="referral_from_centre")]
         constraints = [models.CheckConstraint(
             # Declined straight from the waiting list: never sent, no due date.
             condition=Q(status__in=["waiting", "declined"])

@@ -101,9 +101,13 @@ def free_slots(*, centre_id, days: int = 5, per_worker: int = 6, minutes: int = 
     now = timezone.localtime(now or timezone.now())
     workers = list(listening_workers(centre_id=centre_id))
     taken = {}
-    for a in Appointment.objects.filter(worker__in=workers, status=Appointment.Status.BOOKED,
-                                        start__gte=now - timedelta(hours=4)):
-        taken.setdefault(a.worker_id, []).append((a.start, a.end))
+    # Only the days the slots can fall on: a worker's calendar may run months ahead.
+    for worker_id, start, duration in Appointment.objects.filter(
+            worker__in=workers, status=Appointment.Status.BOOKED,
+            start__gte=now - timedelta(hours=4),
+            start__lt=now + timedelta(days=days * 2 + 1)).values_list(
+            "worker_id", "start", "duration_minutes"):
+        taken.setdefault(worker_id, []).append((start, start + timedelta(minutes=duration)))
     slots: list[Slot] = []
     for worker in workers:
         found = 0

@@ -25,6 +25,9 @@ from jisr.accounts import policy
 from jisr.cases.models import Appointment, Case, Stage
 
 LIMIT = 50
+# Totals are exact up to this many and shown as "1000+" beyond: an exact count of a large
+# centre's queue visits every row on each page view, and nobody acts on the thousandth.
+COUNT_CAP = 1000
 
 
 @dataclass
@@ -62,6 +65,18 @@ class Section:
     total: int = 0
     # A queue's own table (e.g. waiting lists per service): rows of (label, count, detail).
     rows: list[tuple] = field(default_factory=list)
+
+    # Totals counted by _limited stop at COUNT_CAP + 1; None for an exact total.
+    cap: int | None = field(default_factory=lambda: COUNT_CAP)
+
+    @property
+    def capped(self) -> bool:
+        """The total is a lower bound: shown as "1000+"."""
+        return self.cap is not None and self.total > self.cap
+
+    @property
+    def shown_total(self) -> int:
+        return self.cap if self.capped else self.total
 
 
 SectionSource = Callable[..., Section]
@@ -115,10 +130,12 @@ def centre_queues(*, user, now: datetime | None = None) -> list[Section]:
 
 
 def _limited(qs: QuerySet) -> tuple[list, int]:
+    """The first LIMIT rows and the total, counted up to COUNT_CAP + 1 (a LIMIT in the
+    count lets the database stop early instead of visiting a whole centre's history)."""
     rows = list(qs[:LIMIT + 1])
     if len(rows) <= LIMIT:
         return rows, len(rows)
-    return rows[:LIMIT], qs.count()
+    return rows[:LIMIT], qs.order_by()[:COUNT_CAP + 1].count()
 
 
 def _case_url(case: Case) -> str:
@@ -194,8 +211,10 @@ def _awaiting_answer(*, user, now, mine=True) -> Section:
     from jisr.cases.referrals import Referral
 
     qs = policy.referrals_sent_for(user).filter(status=Referral.Status.SENT)
-    if mine:
-        qs = qs.filter(case__assigned_to=user)
+    # The queue holds the referrals the centre sent: read from the (from_centre, status,
+    # due_at) index, where going through the centre's cases joined every sent referral of
+    # the country.
+    qs = qs.filter(case__assigned_to=user) if mine else qs.filter(from_centre_id=user.centre_id)
     rows, total = _limited(_referrals(qs))
     return Section("referrals_awaiting", _("Referrals awaiting an answer"), [
         _referral_item(r, _("Referral awaiting the service's answer"), sender=True)
@@ -227,7 +246,7 @@ def _waiting_lists(*, user, now) -> Section:
     rows = sorted(((f"{o.service.name} — {o.provider.name}", counts[o.pk], "")
                    for o in offerings), key=lambda row: -row[1])
     return Section("waiting_lists", _("Waiting lists per service"), total=sum(
-        counts.values()), rows=rows)
+        counts.values()), rows=rows, cap=None)
 
 
 register_mine("referrals_awaiting", _awaiting_answer, order=40)

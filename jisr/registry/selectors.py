@@ -102,11 +102,17 @@ def identity_card_of(person: Person) -> IdentityCard:
 def identity_cards(*, user, query: PersonQuery) -> list[IdentityCard]:
     """Identity cards of persons outside the user's scope matching a specific query; each
     card shown is an audited read (who looked up whom across the network)."""
-    persons = list(policy.person_identity_search(user, query).prefetch_related(
+    # The ids first, unordered: ``ORDER BY id LIMIT 10`` tempted PostgreSQL to walk the
+    # registry in id order instead of reading the few persons the names and birth year
+    # index (1.8 s at a million persons, against 20 ms).
+    found = policy.person_identity_search(user, query).values_list("pk", flat=True)
+    ids = sorted(found[:MAX_CARDS * 20])[:MAX_CARDS]
+    persons = list(Person.objects.filter(pk__in=ids).select_related("commune")
+                   .prefetch_related(
         Prefetch("documents", queryset=IdentityDocument.objects.filter(
             kind=IdentityDocument.Kind.CIN), to_attr="cins"),
         Prefetch("follows", queryset=PersonFollow.objects.select_related("centre"))
-    ).order_by("pk")[:MAX_CARDS])
+    ).order_by("pk"))
     cards = []
     for person in persons:
         audit.record_read(actor=user, obj=person, action="registry.person.identity_card")

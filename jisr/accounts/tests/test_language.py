@@ -5,8 +5,8 @@ import pytest
 from django.test import Client
 
 from jisr.core.models import AuditEntry
-from jisr.testing.personas import PASSWORD
 from jisr.notifications.services import notify
+from jisr.testing.personas import PASSWORD
 
 
 def test_choosing_a_language_remembers_it(world, client_for):

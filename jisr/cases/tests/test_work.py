@@ -145,3 +145,22 @@ def test_my_pathway_steps_and_follow_ups_are_in_my_work(world):
                for i in mine["upcoming"])
     # Karim's plan at Oujda is not in Youssef's work.
     assert all(i.case != world.cases["oujda"] for i in items)
+
+
+def test_large_totals_are_counted_up_to_the_cap_and_shown_with_a_plus(
+        world, client_for, monkeypatch):
+    # Given more cases waiting for listening than the list and the count cap hold
+    monkeypatch.setattr(work, "LIMIT", 2)
+    monkeypatch.setattr(work, "COUNT_CAP", 3)
+    for days in range(5):
+        _case(world, days_ago=days, assigned="khadija")
+    # When the queues are read
+    waiting = {s.key: s for s in work.centre_queues(user=world.amina)}["to_listen"]
+    # Then two are listed, the total stops past the cap and reads "3+"
+    assert len(waiting.items) == 2 and waiting.capped and waiting.shown_total == 3
+    page = html.unescape(client_for("amina").get("/cases/work/queues/").content.decode())
+    assert '<span class="count">3+</span>' in page
+    # An exact total below the cap has no plus
+    monkeypatch.setattr(work, "COUNT_CAP", 1000)
+    waiting = {s.key: s for s in work.centre_queues(user=world.amina)}["to_listen"]
+    assert not waiting.capped and waiting.shown_total == waiting.total >= 6
