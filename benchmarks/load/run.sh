@@ -96,7 +96,7 @@ for _ in $(seq 1 60); do
 done
 
 cpu() {  # CPU seconds of the processes whose command line matches $1
-  ps -eo args=,times= | awk -v pat="$1" '$0 ~ pat {s += $NF} END {print s + 0}'
+  ps -eo times=,args= | awk -v pat="$1" '{t = $1; $1 = ""} $0 ~ pat {s += t} END {print s + 0}'
 }
 cpu_before="$(cpu 'gunicorn|jisr') $(cpu '^postgres')"
 

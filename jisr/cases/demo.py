@@ -181,8 +181,7 @@ def _take(case, target, staff, offerings, rng) -> None:
     order = [t for t, _w in TARGETS]
     reach = order.index(target)
     if reach == 0:
-        slots = [s for s in selectors.free_slots(centre_id=centre.pk)
-                 if s.worker.pk == worker.pk]
+        slots = selectors.free_slots(centre_id=centre.pk, worker=worker)
         if slots:
             services.appointment_book(actor=reception, case=case, worker=worker,
                                       start=rng.choice(slots[:6]).start)

@@ -95,11 +95,17 @@ class Slot:
 
 
 def free_slots(*, centre_id, days: int = 5, per_worker: int = 6, minutes: int = 45,
-               now: datetime | None = None) -> list[Slot]:
+               now: datetime | None = None, worker=None, per_time: int = 4,
+               limit: int = 60) -> list[Slot]:
     """Next free listening slots of the centre's workers (working days, 9:00 to 16:00),
-    the earliest first: what reception offers the person at the desk."""
+    the earliest first: what reception offers the person at the desk. A large centre
+    offers at most ``per_time`` workers at one time and ``limit`` slots in all, so that
+    the choice spans days rather than listing every colleague free tomorrow at 9:00;
+    ``worker`` gives that worker's own slots."""
     now = timezone.localtime(now or timezone.now())
     workers = list(listening_workers(centre_id=centre_id))
+    if worker is not None:
+        workers = [w for w in workers if w.pk == worker.pk]
     taken = {}
     # Only the days the slots can fall on: a worker's calendar may run months ahead.
     for worker_id, start, duration in Appointment.objects.filter(
@@ -128,7 +134,15 @@ def free_slots(*, centre_id, days: int = 5, per_worker: int = 6, minutes: int = 
             if found >= per_worker:
                 break
             day += timedelta(days=1)
-    return sorted(slots, key=lambda s: (s.start, s.worker.pk))
+    offered: list[Slot] = []
+    at_time: dict[datetime, int] = {}
+    for slot in sorted(slots, key=lambda s: (s.start, s.worker.pk)):
+        if at_time.get(slot.start, 0) < per_time:
+            at_time[slot.start] = at_time.get(slot.start, 0) + 1
+            offered.append(slot)
+            if len(offered) >= limit:
+                break
+    return offered
 
 
 def case_counts(*, user) -> list[dict]:

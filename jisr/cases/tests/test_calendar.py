@@ -346,3 +346,26 @@ def test_the_card_in_french_through_the_api(world, case, book, api_for):
     text = "\n".join(_lines(response.content, rtl=False))
     for words in ("Carte de rendez-vous", "Fatima", "10:00", case.reference):
         assert words in text, words
+
+
+def test_a_large_centre_offers_slots_spread_over_times_not_every_colleague_at_nine(world):
+    # Given a centre with twelve social workers, all free
+    from jisr.accounts.roles import Role
+    from jisr.cases import selectors
+    from jisr.testing.factories import UserFactory
+
+    for index in range(10):
+        UserFactory(username=f"worker-{index}", role=Role.SOCIAL_WORKER,
+                    centre=world.centre_marrakech)
+    monday = timezone.make_aware(datetime(2030, 1, 7, 8, 0))
+    # When reception asks for the free slots
+    slots = selectors.free_slots(centre_id=world.centre_marrakech.pk, now=monday,
+                                 per_time=4, limit=20)
+    # Then no time is offered with more than four workers, the list spans several times
+    starts = [s.start for s in slots]
+    assert len(slots) == 20 and max(starts.count(t) for t in starts) == 4
+    assert len(set(starts)) == 5 and starts == sorted(starts)
+    # And one worker's own slots are all theirs
+    own = selectors.free_slots(centre_id=world.centre_marrakech.pk, now=monday,
+                               worker=world.youssef)
+    assert own and {s.worker for s in own} == {world.youssef}
