@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0012_referral_withdraw'),
+        ('cases', '0014_referral_delivery_constraint'),
         ('network', '0003_seed_catalogue'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0013_referral_from_centre_index'),
+        ('cases', '0015_referral_from_centre_index'),
     ]
 
     operations = [
