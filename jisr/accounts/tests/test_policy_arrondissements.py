@@ -76,3 +76,10 @@ def test_a_prefecture_of_arrondissements_coordinator_places_centres_in_its_arron
         city.arrondissement_anfa, city.arrondissement_fida}
     assert not policy.arrondissements_for(world.laila).exists()
     assert not policy.arrondissements_for(world.karim).exists()
+
+
+def test_the_home_names_the_territory_down_to_the_arrondissement(world, city, client_for):
+    home = client_for("anfa_worker").get("/").content.decode()
+    assert "Anfa ‹ Casablanca ‹ Casablanca-Anfa ‹ Casablanca-Settat" in home
+    home = client_for("anfa_coordinator").get("/").content.decode()
+    assert "Casablanca ‹ Casablanca-Settat" in home
