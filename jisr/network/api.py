@@ -51,7 +51,7 @@ class PublicOfferingOutput(serializers.ModelSerializer):
         model = ServiceOffering
         fields = ["id", "service", "service_name_ar", "service_name_fr", "domain", "status",
                   "eligibility", "minimum_age", "maximum_age", "languages", "schedule",
-                  "capacity", "waiting_list", "response_days", "updated_at"]
+                  "capacity", "waiting_list", "response_days", "delivery_days", "updated_at"]
 
 
 class _TerritoryFields(serializers.Serializer):
@@ -459,6 +459,10 @@ class _OfferingFields(serializers.Serializer):
     capacity = serializers.IntegerField(min_value=0, required=False, allow_null=True)
     waiting_list = serializers.IntegerField(min_value=0, required=False)
     response_days = serializers.IntegerField(min_value=1, max_value=365, required=False)
+    delivery_days = serializers.IntegerField(
+        min_value=1, max_value=365, required=False, allow_null=True,
+        help_text="Days an accepted referral has to be delivered; null: "
+                  "JISR_REFERRAL_DELIVERY_DAYS.")
 
 
 class OfferingCreateInput(_OfferingFields):

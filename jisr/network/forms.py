@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from jisr.accounts import policy
@@ -171,11 +172,15 @@ class OfferingForm(HoursMixin, forms.ModelForm):
     class Meta:
         model = ServiceOffering
         fields = ["service", "status", "eligibility", "minimum_age", "maximum_age",
-                  "languages", "capacity", "waiting_list", "response_days"]
+                  "languages", "capacity", "waiting_list", "response_days", "delivery_days"]
         widgets = {"eligibility": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["delivery_days"].help_text = _(
+            "Counted from the acceptance of a referral; the service may agree another delay "
+            "when accepting. Empty: %(days)s days.") % {
+            "days": settings.JISR_REFERRAL_DELIVERY_DAYS}
         if self.instance.pk:
             del self.fields["service"]
         else:

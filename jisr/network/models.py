@@ -295,11 +295,16 @@ class ServiceOffering(models.Model):
     response_days = models.PositiveSmallIntegerField(
         _("response time (days)"), default=7,
         validators=[MinValueValidator(1), MaxValueValidator(365)])
+    # The delivery deadline of a referral it accepts (the receiver may agree another one when
+    # accepting); empty: JISR_REFERRAL_DELIVERY_DAYS.
+    delivery_days = models.PositiveSmallIntegerField(
+        _("deliver within (days)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(365)])
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     AUDIT_VALUE_FIELDS = ("service", "centre", "partner", "status", "eligibility",
                           "minimum_age", "maximum_age", "languages", "schedule", "capacity",
-                          "waiting_list", "response_days")
+                          "waiting_list", "response_days", "delivery_days")
     AUDIT_LABEL_PUBLIC = True
 
     class Meta:
@@ -326,6 +331,11 @@ class ServiceOffering(models.Model):
     @property
     def provider(self):
         return self.centre if self.centre_id else self.partner
+
+    @property
+    def delivery_days_or_default(self) -> int:
+        """Days an accepted referral has to be delivered, unless agreed otherwise."""
+        return self.delivery_days or settings.JISR_REFERRAL_DELIVERY_DAYS
 
     @property
     def hsds_id(self) -> str:

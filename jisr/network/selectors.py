@@ -67,7 +67,7 @@ _OFFERING_FIELDS = (
     "service__domain__id", "service__domain__code", "service__domain__name_ar",
     "service__domain__name_fr", "service__domain__position", "centre_id", "partner_id",
     "eligibility", "minimum_age", "maximum_age", "languages", "schedule", "capacity",
-    "waiting_list", "response_days", "status", "updated_at")
+    "waiting_list", "response_days", "delivery_days", "status", "updated_at")
 
 
 def _public_offerings() -> QuerySet:

@@ -27,7 +27,7 @@ PARTNER_FIELDS = ("name_ar", "name_fr", "kind", "province", "commune", "address"
                   "description", "phone", "email", "website", "contact_name",
                   "contact_phone", "contact_email")
 OFFERING_FIELDS = ("status", "eligibility", "minimum_age", "maximum_age", "languages",
-                   "schedule", "capacity", "waiting_list", "response_days")
+                   "schedule", "capacity", "waiting_list", "response_days", "delivery_days")
 
 
 def _validate(obj, *, exclude: tuple[str, ...] = ()) -> None:
@@ -157,7 +157,8 @@ def offering_create(*, actor, service: Service, centre: Centre | None = None,
 @transaction.atomic
 def offering_update(*, actor, offering: ServiceOffering, reason: str = "",
                     **changes) -> ServiceOffering:
-    """Change an offering's conditions, capacity, waiting list or response time."""
+    """Change an offering's conditions, capacity, waiting list, response or delivery time
+    (referrals already accepted keep the deadline they were given)."""
     policy.check_manage_offerings(actor, centre=offering.centre, partner=offering.partner)
     _check_known(changes, OFFERING_FIELDS)
     offering = ServiceOffering.objects.select_for_update().get(pk=offering.pk)
