@@ -6,7 +6,9 @@ import pytest
 
 from jisr.accounts import policy
 from jisr.cases import selectors as case_selectors
+from jisr.core.exceptions import AccessDenied
 from jisr.testing.casablanca import casablanca
+from jisr.testing.factories import PartnerFactory
 
 
 @pytest.fixture
@@ -83,3 +85,18 @@ def test_the_home_names_the_territory_down_to_the_arrondissement(world, city, cl
     assert "Anfa ‹ Casablanca ‹ Casablanca-Anfa ‹ Casablanca-Settat" in home
     home = client_for("anfa_coordinator").get("/").content.decode()
     assert "Casablanca ‹ Casablanca-Settat" in home
+
+
+def test_partners_serving_a_prefecture_of_arrondissements_are_its_and_casablanca_s(
+        world, city):
+    anfa_partner = PartnerFactory(code="P-ANFA", region=city.anfa.region, province=city.anfa)
+    fida_partner = PartnerFactory(code="P-FIDA", region=city.fida.region, province=city.fida)
+    anfa, prefecture = world.users["anfa_coordinator"], world.users["casablanca_coordinator"]
+    assert policy.can_edit_partner(anfa, anfa_partner)
+    assert not policy.can_edit_partner(anfa, fida_partner)
+    assert policy.can_edit_partner(prefecture, anfa_partner)
+    assert policy.can_edit_partner(prefecture, fida_partner)
+    assert not policy.can_edit_partner(world.laila, anfa_partner)
+    policy.check_create_partner(prefecture, city.anfa.region, city.anfa)
+    with pytest.raises(AccessDenied):
+        policy.check_create_partner(anfa, city.fida.region, city.fida)
