@@ -67,6 +67,9 @@ JISR_IMPORT_STALL_MINUTES = env_int("JISR_IMPORT_STALL_MINUTES", 10, minimum=1)
 # days after reception, a listened case for its orientation this many days after listening.
 JISR_LISTENING_DUE_DAYS = env_int("JISR_LISTENING_DUE_DAYS", 7, minimum=1)
 JISR_ORIENTATION_DUE_DAYS = env_int("JISR_ORIENTATION_DUE_DAYS", 14, minimum=1)
+# Referrals (docs/referrals.md): an accepted referral is due for delivery this many days after
+# its acceptance, unless its offering says otherwise or the receiver agrees another delay.
+JISR_REFERRAL_DELIVERY_DAYS = env_int("JISR_REFERRAL_DELIVERY_DAYS", 30, minimum=1)
 ALLOWED_HOSTS = env_list("JISR_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("JISR_CSRF_TRUSTED_ORIGINS", [])
 

@@ -16,9 +16,14 @@ def _scope_context(user) -> dict:
     chain = []
     if user.scope_kind == ScopeKind.CENTRE and scope is not None:
         commune = scope.commune
-        chain = [commune, commune.province, commune.province.region]
-    elif user.scope_kind in (ScopeKind.PROVINCE, ScopeKind.PARTNER) and scope is not None:
+        # In Casablanca: arrondissement, city, prefecture of arrondissements, region.
+        chain = [scope.arrondissement, commune, scope.supervising_province,
+                 commune.province.region]
+    elif user.scope_kind == ScopeKind.PROVINCE and scope is not None:
+        chain = [scope.parent, scope.region]
+    elif user.scope_kind == ScopeKind.PARTNER and scope is not None:
         chain = [scope.region]
+    chain = [unit for unit in chain if unit is not None]
     return {"scope": scope, "kind": user.scope_kind, "chain": chain,
             "kind_label": ScopeKind(user.scope_kind).label}
 

@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jisr.accounts.roles import CENTRE_ROLES, COORDINATOR_ROLES, Role, ScopeKind
-from jisr.core.exceptions import AccessDenied, NotFound
+from jisr.core.exceptions import AccessDenied, NotFound, ValidationFailed
 
 _ALL = frozenset(Role)
 
@@ -143,15 +143,24 @@ def check_perm(user, perm: str) -> None:
         raise AccessDenied()
 
 
-def _territory_q(user, *, commune_path: str) -> Q | None:
-    """Q selecting rows whose commune lies in the user's territory; None means everything."""
+def _territory_q(user, *, commune_path: str, arrondissement_path: str | None = None
+                 ) -> Q | None:
+    """Q selecting rows whose commune lies in the user's territory; None means everything.
+
+    A province's coordinator also gets the rows whose arrondissement its prefecture groups:
+    Casablanca's eight prefectures of arrondissements have no commune of their own, their
+    territory is arrondissements of the commune of Casablanca, while the prefecture of
+    Casablanca (their parent) keeps the whole commune through ``commune__province``."""
     kind = user.scope_kind
     if kind == ScopeKind.NATION:
         return None
     if kind == ScopeKind.REGION:
         return Q(**{f"{commune_path}__province__region_id": user.region_id})
     if kind == ScopeKind.PROVINCE:
-        return Q(**{f"{commune_path}__province_id": user.province_id})
+        q = Q(**{f"{commune_path}__province_id": user.province_id})
+        if arrondissement_path:
+            q |= Q(**{f"{arrondissement_path}__prefecture_id": user.province_id})
+        return q
     return Q(pk__in=[])
 
 
@@ -159,12 +168,13 @@ def centres_for(user) -> QuerySet:
     """Centres the user works in or supervises."""
     from jisr.network.models import Centre
 
-    qs = Centre.objects.select_related("commune__province__region")
+    qs = Centre.objects.select_related("commune__province__region",
+                                       "arrondissement__prefecture")
     if not has_perm(user, "network.view_centres"):
         return qs.none()
     if user.scope_kind == ScopeKind.CENTRE:
         return qs.filter(pk=user.centre_id)
-    q = _territory_q(user, commune_path="commune")
+    q = _territory_q(user, commune_path="commune", arrondissement_path="arrondissement")
     return qs if q is None else qs.filter(q)
 
 
@@ -188,7 +198,9 @@ def staff_for(user) -> QuerySet:
     # their own territory; not partners' staff (partners manage their own people).
     centres = centres_for(user).values("pk")
     if kind == ScopeKind.PROVINCE:
-        coordinators = Q(province_id=user.province_id)
+        # The prefecture of Casablanca's coordinators see those of its prefectures of
+        # arrondissements too, as they see their centres.
+        coordinators = Q(province_id=user.province_id) | Q(province__parent_id=user.province_id)
     else:  # a region's coordinators and those of its provinces
         coordinators = Q(region_id=user.region_id) | Q(province__region_id=user.region_id)
     return qs.filter(Q(centre__in=centres) | (coordinators & Q(role__in=COORDINATOR_ROLES)))
@@ -254,9 +266,11 @@ def partner_in_edit_scope(user, partner) -> bool:
     if kind == ScopeKind.REGION:
         return partner.region_id == user.region_id
     if kind == ScopeKind.PROVINCE:
-        # A province's coordinator answers for partners serving that province only, not for
-        # those serving the whole region (the regional coordinator's).
-        return partner.province_id == user.province_id
+        # A province's coordinator answers for partners serving that province only (or one of
+        # its prefectures of arrondissements), not for those serving the whole region (the
+        # regional coordinator's).
+        return partner.province_id is not None and user.province_id in (
+            partner.province_id, partner.province.parent_id)
     return kind == ScopeKind.NATION
 
 
@@ -274,8 +288,10 @@ def check_edit_partner(user, partner) -> None:
 
 
 def communes_for(user) -> QuerySet:
-    """Communes of the user's territory, where a coordinator may open centres."""
-    from jisr.territory.models import Commune
+    """Communes of the user's territory, where a coordinator may open centres (for a
+    prefecture of arrondissements, the city whose arrondissements it groups: the centre then
+    needs one of them, :func:`check_centre_location`)."""
+    from jisr.territory.models import Arrondissement, Commune
 
     qs = Commune.objects.select_related("province__region")
     if not _is_staff_user(user):
@@ -286,14 +302,59 @@ def communes_for(user) -> QuerySet:
     if kind == ScopeKind.REGION:
         return qs.filter(province__region_id=user.region_id)
     if kind == ScopeKind.PROVINCE:
-        return qs.filter(province_id=user.province_id)
+        grouped = Arrondissement.objects.filter(prefecture_id=user.province_id)
+        return qs.filter(Q(province_id=user.province_id)
+                         | Q(pk__in=grouped.values("commune_id")))
     return qs.none()
 
 
-def check_create_centre(user, commune) -> None:
+def arrondissements_for(user) -> QuerySet:
+    """Arrondissements of the user's territory, where a coordinator may place a centre."""
+    from jisr.territory.models import Arrondissement
+
+    qs = Arrondissement.objects.select_related("commune", "prefecture")
+    if not _is_staff_user(user):
+        return qs.none()
+    kind = user.scope_kind
+    if kind == ScopeKind.NATION:
+        return qs
+    if kind == ScopeKind.REGION:
+        return qs.filter(commune__province__region_id=user.region_id)
+    if kind == ScopeKind.PROVINCE:
+        return qs.filter(Q(commune__province_id=user.province_id)
+                         | Q(prefecture_id=user.province_id))
+    return qs.none()
+
+
+def in_territory(user, *, commune, arrondissement=None) -> bool:
+    """Whether a centre in this commune (and arrondissement) lies in the user's territory:
+    the rule of :func:`centres_for`, for a centre not saved yet."""
+    kind = user.scope_kind
+    if kind == ScopeKind.NATION:
+        return True
+    if kind == ScopeKind.REGION:
+        return commune.province.region_id == user.region_id
+    if kind == ScopeKind.PROVINCE:
+        return commune.province_id == user.province_id or (
+            arrondissement is not None and arrondissement.prefecture_id == user.province_id)
+    return False
+
+
+def check_centre_location(user, *, commune, arrondissement=None) -> None:
+    """A coordinator opens (or moves) a centre only inside their territory, so it never
+    leaves their sight; a prefecture of arrondissements' coordinator names one of its
+    arrondissements."""
+    if in_territory(user, commune=commune, arrondissement=arrondissement):
+        return
+    if communes_for(user).filter(pk=commune.pk).exists():
+        raise ValidationFailed(fields={"arrondissement": [_(
+            "Choose one of the arrondissements of your prefecture.")]})
+    raise AccessDenied(_("You may open centres only in your own territory."))
+
+
+def check_create_centre(user, commune, arrondissement=None) -> None:
     check_perm(user, "network.create_centre")
-    if not communes_for(user).filter(pk=commune.pk).exists():
-        raise AccessDenied(_("You may open centres only in your own territory."))
+    check_centre_location(user, commune=commune, arrondissement=arrondissement)
 
 
 def check_create_partner(user, region, province=None) -> None:
@@ -302,7 +363,7 @@ def check_create_partner(user, region, province=None) -> None:
     allowed = (kind == ScopeKind.NATION
                or (kind == ScopeKind.REGION and region.pk == user.region_id)
                or (kind == ScopeKind.PROVINCE and province is not None
-                   and province.pk == user.province_id))
+                   and user.province_id in (province.pk, province.parent_id)))
     if not allowed:
         raise AccessDenied(_("You may register partners only for your own territory."))
 

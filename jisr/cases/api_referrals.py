@@ -63,8 +63,14 @@ class ReferralOutput(serializers.Serializer):
     referred_by = serializers.IntegerField(source="referral.referred_by_id")
     created_at = serializers.DateTimeField(source="referral.created_at")
     sent_at = serializers.DateTimeField(source="referral.sent_at")
-    due_at = serializers.DateTimeField(source="referral.due_at")
-    overdue = serializers.BooleanField(source="referral.is_overdue")
+    due_at = serializers.DateTimeField(source="referral.due_at",
+                                       help_text="The answer's deadline.")
+    delivery_due_at = serializers.DateTimeField(
+        source="referral.delivery_due_at",
+        help_text="Once accepted, the delivery's deadline (null before).")
+    overdue = serializers.BooleanField(
+        source="referral.is_overdue",
+        help_text="Past the answer's deadline while sent, or the delivery's once accepted.")
     answered_at = serializers.DateTimeField(source="referral.answered_at")
     decline_reason = serializers.CharField(source="referral.decline_reason")
     outcome_at = serializers.DateTimeField(source="referral.outcome_at")
@@ -86,6 +92,13 @@ class ReferralInput(serializers.Serializer):
 
 class ReferralReasonInput(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
+
+
+class ReferralAcceptInput(serializers.Serializer):
+    delivery_days = serializers.IntegerField(
+        required=False, allow_null=True,
+        help_text="Days the service commits to deliver within, from now (1 to 365); by "
+                  "default the offering's delivery time.")
 
 
 class ReferralDeliverInput(serializers.Serializer):
@@ -168,11 +181,13 @@ def _answer(request, referral_id, step, input_class=None) -> Response:
 
 
 class ReferralAcceptView(APIView):
-    @extend_schema(request=None, responses={200: ReferralOutput, **_ERRORS},
+    @extend_schema(request=ReferralAcceptInput, responses={200: ReferralOutput, **_ERRORS},
                    operation_id="referrals_accept", tags=TAGS,
-                   description="The receiving service accepts (sent only; else 409).")
+                   description="The receiving service accepts (sent only; else 409), "
+                   "committing to deliver by `delivery_due_at`: `delivery_days` from now, by "
+                   "default the offering's delivery time.")
     def post(self, request, referral_id: int):
-        return _answer(request, referral_id, services.referral_accept)
+        return _answer(request, referral_id, services.referral_accept, ReferralAcceptInput)
 
 
 class ReferralDeclineView(APIView):

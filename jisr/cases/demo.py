@@ -240,8 +240,8 @@ def _back_in_time(case, days: int) -> None:
 
     shift(Case, ["opened_at", "stage_changed_at", "closed_at"], pk=case.pk)
     shift(CaseEvent, ["at"], case=case)
-    shift(Referral, ["created_at", "sent_at", "due_at", "answered_at", "outcome_at"],
-          case=case)
+    shift(Referral, ["created_at", "sent_at", "due_at", "answered_at", "delivery_due_at",
+                     "outcome_at"], case=case)
     shift(Plan, ["started_on", "created_at", "finished_at"], case=case)
     shift(PlanStep, ["due_date", "completed_at"], plan__case=case)
     shift(FollowUp, ["due_date", "scheduled_at", "recorded_at"], case=case)

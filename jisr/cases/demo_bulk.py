@@ -24,6 +24,7 @@ import random
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -42,7 +43,7 @@ REFERRAL_FIELDS = ("case", "offering", "from_centre", "status", "shared", "share
                    "shared_needs", "note", "referred_by", "created_at", "sent_at", "due_at",
                    "answered_by", "answered_at", "decline_reason", "outcome_by",
                    "outcome_at", "outcome_note", "reminded_at", "overdue_at",
-                   "withdraw_reason")
+                   "withdraw_reason", "delivery_due_at", "delivery_overdue_at")
 PLAN_FIELDS = ("id", "case", "template", "name_ar", "name_fr", "status", "started_on",
                "created_at", "created_by", "outcome", "outcome_note", "finished_at",
                "finished_by")
@@ -129,10 +130,10 @@ def _offerings(centre_id: int) -> list[dict]:
 
     centre = Centre.objects.select_related("commune__province").get(pk=centre_id)
     active = ServiceOffering.objects.filter(status=ServiceOffering.Status.ACTIVE)
-    rows = list(active.filter(centre_id=centre_id).values("pk", "centre_id", "partner_id",
-                                                          "response_days")[:4])
+    fields = ("pk", "centre_id", "partner_id", "response_days", "delivery_days")
+    rows = list(active.filter(centre_id=centre_id).values(*fields)[:4])
     rows += list(active.filter(partner__region_id=centre.commune.province.region_id)
-                 .values("pk", "centre_id", "partner_id", "response_days")[:6])
+                 .values(*fields)[:6])
     for row in rows:
         users = User.objects.filter(is_active=True)
         if row["partner_id"]:
@@ -302,6 +303,10 @@ class _Generator:
             if status == "delivered":
                 outcome = min(now, answered + timedelta(hours=rng.uniform(2, 24 * 30)),
                               max(until, answered))
+            # As referral_accept sets it; the deadline job would have flagged it once past.
+            delivery_due = answered + timedelta(days=offering["delivery_days"] or
+                                                settings.JISR_REFERRAL_DELIVERY_DAYS) \
+                if status in ("accepted", "delivered") else None
             load.referrals.append((
                 case_id, offering["pk"], centre_id, status, _json(shared),
                 request if shared else "", "[]", "", worker, sent, sent, due,
@@ -309,7 +314,8 @@ class _Generator:
                 "Pas de place avant plusieurs mois" if status == "declined" else "",
                 receiver if outcome else None, outcome,
                 "Service rendu, la personne est venue" if outcome else "", None,
-                due if status == "sent" and due < now else None, ""))
+                due if status == "sent" and due < now else None, "", delivery_due,
+                delivery_due if status == "accepted" and delivery_due < now else None))
 
     def _plan(self, load, case_id, plan_id, worker, at, reach) -> None:
         rng, now = self.rng, self.now

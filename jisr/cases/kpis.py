@@ -28,13 +28,18 @@ register_metric("cases_closed", source=lambda since: _events(
 
 
 # Referrals, counted at the referring centre (the timeline's centre) when each step happens.
-for _metric, _kind in (("referrals_sent", CaseEvent.Kind.REFERRAL_SENT),
-                       ("referrals_accepted", CaseEvent.Kind.REFERRAL_ACCEPTED),
-                       ("referrals_declined", CaseEvent.Kind.REFERRAL_DECLINED),
-                       ("referrals_delivered", CaseEvent.Kind.REFERRAL_DELIVERED),
-                       ("referrals_not_delivered", CaseEvent.Kind.REFERRAL_NOT_DELIVERED),
-                       ("referrals_overdue", CaseEvent.Kind.REFERRAL_OVERDUE)):
-    register_metric(_metric, source=lambda since, kind=_kind: _events(since, kind=kind))
+# "Overdue" counts the deadlines missed: the answer of a sent referral and the delivery of an
+# accepted one (a referral late for both counts twice, in the months they were flagged).
+Kind = CaseEvent.Kind
+for _metric, _kinds in (("referrals_sent", [Kind.REFERRAL_SENT]),
+                        ("referrals_accepted", [Kind.REFERRAL_ACCEPTED]),
+                        ("referrals_declined", [Kind.REFERRAL_DECLINED]),
+                        ("referrals_delivered", [Kind.REFERRAL_DELIVERED]),
+                        ("referrals_not_delivered", [Kind.REFERRAL_NOT_DELIVERED]),
+                        ("referrals_overdue", [Kind.REFERRAL_OVERDUE,
+                                               Kind.REFERRAL_DELIVERY_OVERDUE])):
+    register_metric(_metric, source=lambda since, kinds=_kinds: _events(since,
+                                                                        kind__in=kinds))
 
 
 # Pathways finished, by outcome, at the case's lead centre in the month they finished.

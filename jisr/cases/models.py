@@ -179,6 +179,8 @@ class CaseEvent(models.Model):
         REFERRAL_DELIVERED = "referral_delivered", _("Referred service delivered")
         REFERRAL_NOT_DELIVERED = "referral_not_delivered", _("Referred service not delivered")
         REFERRAL_OVERDUE = "referral_overdue", _("Referral overdue")
+        REFERRAL_DELIVERY_OVERDUE = "referral_delivery_overdue", _(
+            "Referred service overdue for delivery")
         REFERRAL_WITHDRAWN = "referral_withdrawn", _("Referral withdrawn")
         # Integration pathways and follow-ups (pathways.py, pathway_services.py)
         PLAN_CREATED = "plan_created", _("Pathway plan created")

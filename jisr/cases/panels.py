@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from jisr.accounts import policy
 from jisr.cases import selectors
@@ -40,7 +40,8 @@ def _referrals_received(user) -> dict:
         n=Count("pk"))}
     return {"counts": [(s, label, counts.get(s, 0)) for s, label in Referral.Status.choices
                        if s in Referral.OPEN],
-            "overdue": qs.filter(overdue_at__isnull=False, status="sent").count()}
+            "overdue": qs.filter(Q(overdue_at__isnull=False, status="sent") | Q(
+                delivery_overdue_at__isnull=False, status="accepted")).count()}
 
 
 register(Panel(key="referrals_received", template="cases/referrals/_home_panel.html",

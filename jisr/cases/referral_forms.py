@@ -43,3 +43,5 @@ class AnswerForm(forms.Form):
                                       ("not_deliver", _("Service not delivered"))])
     text = forms.CharField(label=_("Reason or note"), max_length=2000, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
+    # When accepting; its range is the service's to check (referral_services).
+    delivery_days = forms.IntegerField(label=_("Deliver within (days)"), required=False)

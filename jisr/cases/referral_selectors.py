@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from jisr.accounts import policy
 from jisr.cases.questionnaires import NeedDomain
@@ -51,13 +52,14 @@ def referral_list(*, user, box: str = "", status: str = "") -> QuerySet:
 
 
 def referral_inbox(*, user, status: str = "") -> QuerySet:
-    """The receiving side's list, open ones first, the soonest due first."""
+    """The receiving side's list, by status, the soonest due first (to answer, or once
+    accepted to deliver)."""
     qs = policy.referrals_received_for(user)
     if status in Status.values:
         qs = qs.filter(status=status)
     elif status == "open":
         qs = qs.filter(status__in=Referral.OPEN)
-    return _with_related(qs).order_by("status", "due_at", "pk")
+    return _with_related(qs).order_by("status", Coalesce("delivery_due_at", "due_at"), "pk")
 
 
 def referrals_of_case(*, user, case) -> list[Referral]:

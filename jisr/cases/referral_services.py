@@ -1,5 +1,6 @@
 """Writes on referrals: sending (or queueing) a case to a service offering, the receiver's
-answers, and the deadline job (reminders, overdue flags, promotion from the waiting list).
+answers, and the deadline job (reminders and overdue flags of the answer and, once accepted,
+of the delivery; promotion from the waiting list).
 
 Locks: the offering row first (its places are counted under that lock, so two workers
 sending the last place at once cannot both get it), then the referral row; the case is
@@ -13,6 +14,7 @@ person: the receiver reads who it is in the platform, after logging in.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
@@ -39,7 +41,10 @@ REMIND_BEFORE = timedelta(days=1)
 # restricted sections (violence, health) of the listening; the worker writes in the note
 # what the service needs to know, if anything.
 NEVER_SHARED_NEEDS = {"protection_violence", "health_disability"}
-SNAPSHOT = ("status", "sent_at", "due_at", "answered_at", "outcome_at", "overdue_at")
+SNAPSHOT = ("status", "sent_at", "due_at", "answered_at", "delivery_due_at", "outcome_at",
+            "overdue_at", "delivery_overdue_at")
+# The longest delivery delay a receiver may agree when accepting (as an offering's).
+MAX_DELIVERY_DAYS = 365
 RECEIVING_CENTRE_ROLES = (Role.SOCIAL_WORKER, Role.CENTRE_MANAGER)
 
 
@@ -91,6 +96,8 @@ def _context(referral: Referral) -> dict:
     return {"reference": referral.reference, "service": offering.service,
             "provider": offering.provider, "from_centre": referral.from_centre,
             "due_at": referral.due_at and timezone.localtime(referral.due_at),
+            "delivery_due_at": referral.delivery_due_at and timezone.localtime(
+                referral.delivery_due_at),
             "status": Status(referral.status).label, "referral": referral,
             "position": queue_position(referral)}
 
@@ -245,15 +252,36 @@ def _answered(actor, referral: Referral, kind: str, note: str = "") -> None:
             referral=referral, actor=actor)
 
 
+def check_delivery_days(value) -> int | None:
+    """The delay a receiver agrees when accepting: whole days, 1 to MAX_DELIVERY_DAYS, or
+    None for the offering's own."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) \
+            or not 1 <= value <= MAX_DELIVERY_DAYS:
+        raise ValidationFailed(fields={"delivery_days": [_(
+            "Give the days to deliver the service as a whole number from 1 to "
+            "%(most)s.") % {"most": MAX_DELIVERY_DAYS}]})
+    return value
+
+
 @transaction.atomic
-def referral_accept(*, actor, referral: Referral) -> Referral:
+def referral_accept(*, actor, referral: Referral, delivery_days=None) -> Referral:
+    """Accept a sent referral, promising to deliver the service within ``delivery_days``
+    (the offering's delivery time, JISR_REFERRAL_DELIVERY_DAYS if it has none): the
+    deadline job watches it from then on, and the referring worker is told the date."""
+    delivery_days = check_delivery_days(delivery_days)
     referral = _locked_for_receiver(actor, referral, allowed=(Status.SENT,),
                                     action="accept")
     before = audit.snapshot(referral, SNAPSHOT)
-    referral.status, referral.answered_by, referral.answered_at = (
-        Status.ACCEPTED, actor, timezone.now())
-    _save(actor, referral, before, ["status", "answered_by", "answered_at"])
-    _answered(actor, referral, CaseEvent.Kind.REFERRAL_ACCEPTED)
+    now = timezone.now()
+    referral.status, referral.answered_by, referral.answered_at = Status.ACCEPTED, actor, now
+    referral.delivery_due_at = now + timedelta(
+        days=delivery_days or referral.offering.delivery_days_or_default)
+    _save(actor, referral, before, ["status", "answered_by", "answered_at", "delivery_due_at"])
+    by = timezone.localtime(referral.delivery_due_at).date().isoformat()
+    _answered(actor, referral, CaseEvent.Kind.REFERRAL_ACCEPTED,
+              str(_("to deliver by %(date)s") % {"date": by}))
     return referral
 
 
@@ -378,47 +406,79 @@ def promote_waiting(*, offering: ServiceOffering, actor=None) -> list[Referral]:
     return promoted
 
 
-def _due_rows(**filters):
-    return Referral.objects.filter(status=Status.SENT, **filters).select_related(
+def _due_rows(status: str, order: str, **filters):
+    return Referral.objects.filter(status=status, **filters).select_related(
         "case", "offering__service", "offering__centre", "offering__partner", "from_centre",
-        "referred_by").order_by("due_at", "pk")
+        "referred_by").order_by(order, "pk")
+
+
+@dataclass(frozen=True)
+class _Deadline:
+    """One of a referral's two deadlines, as the job watches it."""
+
+    status: str  # the referral is watched while it has this status
+    due: str  # the deadline's field, and those the job stamps once
+    reminded: str
+    overdue: str
+    event: str  # notifications' event prefix
+    template: str  # message templates' prefix
+    kind: str  # the timeline's line when flagged
+    counts: str  # prefix of the job's counts
+
+
+DEADLINES = (
+    _Deadline(Status.SENT, "due_at", "reminded_at", "overdue_at", "cases.referral",
+              "referral", CaseEvent.Kind.REFERRAL_OVERDUE, ""),
+    _Deadline(Status.ACCEPTED, "delivery_due_at", "delivery_reminded_at",
+              "delivery_overdue_at", "cases.referral.delivery", "referral_delivery",
+              CaseEvent.Kind.REFERRAL_DELIVERY_OVERDUE, "delivery_"),
+)
+
+
+def _check_deadline(deadline: _Deadline, now, counts: dict) -> None:
+    for referral in _due_rows(deadline.status, deadline.due, **{
+            deadline.reminded: None, deadline.overdue: None, f"{deadline.due}__gt": now,
+            f"{deadline.due}__lte": now + REMIND_BEFORE}):
+        with transaction.atomic():
+            if not Referral.objects.filter(pk=referral.pk, status=deadline.status, **{
+                    deadline.reminded: None}).update(**{deadline.reminded: now}):
+                continue
+            due = getattr(referral, deadline.due)
+            _notify([*receivers_of(referral), referral.referred_by],
+                    event=f"{deadline.event}.due_soon", key=f"{referral.pk}:{due.isoformat()}",
+                    template=f"{deadline.template}_due_soon", referral=referral, actor=None)
+            counts[f"{deadline.counts}reminded"] += 1
+    for referral in _due_rows(deadline.status, deadline.due, **{
+            deadline.overdue: None, f"{deadline.due}__lte": now}):
+        with transaction.atomic():
+            if not Referral.objects.filter(pk=referral.pk, status=deadline.status, **{
+                    deadline.overdue: None}).update(**{deadline.overdue: now}):
+                continue
+            due = getattr(referral, deadline.due)
+            _event(referral, actor=None, kind=deadline.kind)
+            _notify([*receivers_of(referral), referral.referred_by],
+                    event=f"{deadline.event}.overdue", key=f"{referral.pk}:{due.isoformat()}",
+                    template=f"{deadline.template}_overdue", referral=referral, actor=None)
+            counts[f"{deadline.counts}overdue"] += 1
 
 
 def referrals_check_deadlines(*, now=None) -> dict[str, int]:
     """The periodic job's work, safe to run twice or in two workers at once: each referral
     is claimed by a conditional UPDATE before anyone is told, so a reminder and an overdue
     flag are sent once per deadline (the notifications' dedupe keys name the due date, and
-    a referral promoted again gets a new one). Offerings whose capacity grew move their
-    waiting list up."""
+    a referral promoted again gets a new one). Two deadlines are watched: the answer of a
+    sent referral, then the delivery of an accepted one. Offerings whose capacity grew move
+    their waiting list up."""
     now = now or timezone.now()
-    counts = {"reminded": 0, "overdue": 0, "promoted": 0}
-    for referral in _due_rows(reminded_at=None, overdue_at=None, due_at__gt=now,
-                              due_at__lte=now + REMIND_BEFORE):
-        with transaction.atomic():
-            if not Referral.objects.filter(pk=referral.pk, status=Status.SENT,
-                                           reminded_at=None).update(reminded_at=now):
-                continue
-            _notify([*receivers_of(referral), referral.referred_by],
-                    event="cases.referral.due_soon",
-                    key=f"{referral.pk}:{referral.due_at.isoformat()}",
-                    template="referral_due_soon", referral=referral, actor=None)
-            counts["reminded"] += 1
-    for referral in _due_rows(overdue_at=None, due_at__lte=now):
-        with transaction.atomic():
-            if not Referral.objects.filter(pk=referral.pk, status=Status.SENT,
-                                           overdue_at=None).update(overdue_at=now):
-                continue
-            _event(referral, actor=None, kind=CaseEvent.Kind.REFERRAL_OVERDUE)
-            _notify([*receivers_of(referral), referral.referred_by],
-                    event="cases.referral.overdue",
-                    key=f"{referral.pk}:{referral.due_at.isoformat()}",
-                    template="referral_overdue", referral=referral, actor=None)
-            counts["overdue"] += 1
+    counts = {"reminded": 0, "overdue": 0, "delivery_reminded": 0, "delivery_overdue": 0,
+              "promoted": 0}
+    for deadline in DEADLINES:
+        _check_deadline(deadline, now, counts)
     waiting = ServiceOffering.objects.filter(referrals__status=Status.WAITING).distinct()
     for offering in waiting:
         with transaction.atomic():
             counts["promoted"] += len(promote_waiting(offering=offering))
-    if counts["reminded"] or counts["overdue"] or counts["promoted"]:
+    if any(counts.values()):
         audit.record_bulk(actor=None, action="cases.referral.deadlines",
                           object_type="cases.referral", count=sum(counts.values()),
                           reason=", ".join(f"{k}={v}" for k, v in counts.items()))

@@ -11,6 +11,10 @@ A referral has its own life, each step a service call (referral_services.py)::
 *waiting* is the offering's queue: an offering at capacity (its places held by referrals sent
 or accepted and not yet finished) queues the person, and the oldest waiting referral becomes
 *sent* when a place frees.
+
+Two deadlines, each reminded the day before and flagged overdue once: the answer (``due_at``,
+from sending, the offering's response time) and, once accepted, the delivery
+(``delivery_due_at``, the offering's delivery time or the delay the receiver agreed).
 """
 
 from __future__ import annotations
@@ -76,9 +80,16 @@ class Referral(models.Model):
     withdraw_reason = models.TextField(_("reason for withdrawing"), blank=True)
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     overdue_at = models.DateTimeField(_("flagged overdue"), null=True, blank=True)
+    # Set on acceptance: by when the service is to be delivered.
+    delivery_due_at = models.DateTimeField(_("delivery due"), null=True, blank=True)
+    delivery_reminded_at = models.DateTimeField(_("delivery reminder sent"), null=True,
+                                                blank=True)
+    delivery_overdue_at = models.DateTimeField(_("flagged overdue for delivery"), null=True,
+                                               blank=True)
 
     AUDIT_VALUE_FIELDS = ("case", "offering", "from_centre", "status", "shared", "sent_at",
-                          "due_at", "answered_at", "outcome_at", "overdue_at")
+                          "due_at", "answered_at", "delivery_due_at", "outcome_at",
+                          "overdue_at", "delivery_overdue_at")
 
     class Meta:
         verbose_name = _("referral")
@@ -86,14 +97,24 @@ class Referral(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["offering", "status"], name="referral_offering"),
                    models.Index(fields=["status", "due_at"], name="referral_due"),
-                   # The centre's queue of its referrals awaiting an answer (work.py).
+                   # The centre's queues of its referrals awaiting an answer or a
+                   # delivery (work.py), read in deadline order.
                    models.Index(fields=["from_centre", "status", "due_at"],
-                                name="referral_from_centre")]
+                                name="referral_from_centre"),
+                   models.Index(fields=["from_centre", "status", "delivery_due_at"],
+                                name="referral_from_centre_delivery"),
+                   models.Index(fields=["status", "delivery_due_at"],
+                                name="referral_delivery_due")]
         constraints = [models.CheckConstraint(
             # Declined straight from the waiting list: never sent, no due date.
             condition=Q(status__in=["waiting", "declined"])
             | Q(sent_at__isnull=False, due_at__isnull=False),
-            name="referral_sent_has_due_date")]
+            name="referral_sent_has_due_date"),
+            # Accepted referrals are watched until delivered (those accepted before the
+            # delivery deadline existed got one in migration cases.0013).
+            models.CheckConstraint(
+                condition=~Q(status="accepted") | Q(delivery_due_at__isnull=False),
+                name="referral_accepted_has_delivery_date")]
 
     def __str__(self) -> str:
         return _("Referral %(reference)s") % {"reference": self.reference}
@@ -111,5 +132,12 @@ class Referral(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status == self.Status.SENT and (self.overdue_at is not None or (
-            self.due_at is not None and self.due_at < timezone.now()))
+        """Past its current deadline: the answer while sent, the delivery once accepted."""
+        now = timezone.now()
+        if self.status == self.Status.SENT:
+            return self.overdue_at is not None or (
+                self.due_at is not None and self.due_at < now)
+        if self.status == self.Status.ACCEPTED:
+            return self.delivery_overdue_at is not None or (
+                self.delivery_due_at is not None and self.delivery_due_at < now)
+        return False

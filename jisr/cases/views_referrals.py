@@ -111,7 +111,8 @@ def referral_answer(request, referral_id: int):
             raise ValidationFailed(fields=form.errors)
         step, text = form.cleaned_data["step"], form.cleaned_data["text"]
         kwargs = {"decline": {"reason": text}, "not_deliver": {"reason": text},
-                  "deliver": {"note": text}}.get(step, {})
+                  "deliver": {"note": text},
+                  "accept": {"delivery_days": form.cleaned_data["delivery_days"]}}[step]
         services.ANSWERS[step](actor=request.user, referral=referral, **kwargs)
         messages.success(request, _("Answer recorded."))
     except DomainError as exc:

@@ -191,18 +191,28 @@ register_queue("to_orient", lambda *, user, now: _to_orient(user=user, now=now, 
 
 # --- referrals ---------------------------------------------------------------------------
 
-def _referral_item(referral, what, *, sender: bool) -> Item:
+def _referral_item(referral, what, *, sender: bool, due: str = "due_at") -> Item:
+    """``due``: the deadline that matters now, the answer's or (accepted) the delivery's."""
     provider = f"{referral.offering.service.name} — {referral.offering.provider.name}"
     if sender:
-        return Item.of_case(referral.case, what, referral.due_at, referral.get_absolute_url(),
-                            provider)
+        return Item.of_case(referral.case, what, getattr(referral, due),
+                            referral.get_absolute_url(), provider)
     return Item(referral.case.person.display_name, referral.reference, str(what),
-                referral.due_at, referral.get_absolute_url(), provider)
+                getattr(referral, due), referral.get_absolute_url(), provider)
 
 
-def _referrals(qs: QuerySet) -> QuerySet:
+def _referrals(qs: QuerySet, due: str = "due_at") -> QuerySet:
     return qs.select_related("case__person", "offering__service", "offering__centre",
-                             "offering__partner").order_by("due_at", "pk")
+                             "offering__partner").order_by(due, "pk")
+
+
+def _sent(user, status: str, *, mine: bool) -> QuerySet:
+    """Referrals at ``status`` of the user's cases, or for the queue those the centre sent:
+    read from the (from_centre, status, due date) indexes, where going through the centre's
+    cases joined every such referral of the country."""
+    qs = policy.referrals_sent_for(user).filter(status=status)
+    return qs.filter(case__assigned_to=user) if mine else qs.filter(
+        from_centre_id=user.centre_id)
 
 
 def _awaiting_answer(*, user, now, mine=True) -> Section:
@@ -210,12 +220,7 @@ def _awaiting_answer(*, user, now, mine=True) -> Section:
     service has not answered yet."""
     from jisr.cases.referrals import Referral
 
-    qs = policy.referrals_sent_for(user).filter(status=Referral.Status.SENT)
-    # The queue holds the referrals the centre sent: read from the (from_centre, status,
-    # due_at) index, where going through the centre's cases joined every sent referral of
-    # the country.
-    qs = qs.filter(case__assigned_to=user) if mine else qs.filter(from_centre_id=user.centre_id)
-    rows, total = _limited(_referrals(qs))
+    rows, total = _limited(_referrals(_sent(user, Referral.Status.SENT, mine=mine)))
     return Section("referrals_awaiting", _("Referrals awaiting an answer"), [
         _referral_item(r, _("Referral awaiting the service's answer"), sender=True)
         for r in rows], total)
@@ -230,6 +235,29 @@ def _to_answer(*, user, now) -> Section:
     rows, total = _limited(_referrals(qs))
     return Section("referrals_to_answer", _("Referrals to answer"), [
         _referral_item(r, _("Referral to answer"), sender=False) for r in rows], total)
+
+
+def _awaiting_delivery(*, user, now, mine=True) -> Section:
+    """Referrals from the user's cases (all the centre's, for the queue) that the service
+    accepted and has not delivered yet, by their delivery deadline."""
+    from jisr.cases.referrals import Referral
+
+    rows, total = _limited(_referrals(_sent(user, Referral.Status.ACCEPTED, mine=mine),
+                                      "delivery_due_at"))
+    return Section("referrals_awaiting_delivery", _("Referrals awaiting delivery"), [
+        _referral_item(r, _("Referred service awaiting delivery"), sender=True,
+                       due="delivery_due_at") for r in rows], total)
+
+
+def _to_deliver(*, user, now) -> Section:
+    """Referrals the user's centre accepted (internal referrals) and has still to deliver."""
+    from jisr.cases.referrals import Referral
+
+    qs = policy.referrals_received_for(user).filter(status=Referral.Status.ACCEPTED)
+    rows, total = _limited(_referrals(qs, "delivery_due_at"))
+    return Section("referrals_to_deliver", _("Referred services to deliver"), [
+        _referral_item(r, _("Referred service to deliver"), sender=False,
+                       due="delivery_due_at") for r in rows], total)
 
 
 def _waiting_lists(*, user, now) -> Section:
@@ -250,9 +278,13 @@ def _waiting_lists(*, user, now) -> Section:
 
 
 register_mine("referrals_awaiting", _awaiting_answer, order=40)
+register_mine("referrals_awaiting_delivery", _awaiting_delivery, order=42)
 register_mine("referrals_to_answer", _to_answer, order=45)
+register_mine("referrals_to_deliver", _to_deliver, order=46)
 register_queue("referrals_awaiting", lambda *, user, now: _awaiting_answer(
     user=user, now=now, mine=False), order=30)
+register_queue("referrals_awaiting_delivery", lambda *, user, now: _awaiting_delivery(
+    user=user, now=now, mine=False), order=35)
 register_queue("waiting_lists", _waiting_lists, order=40)
 
 

@@ -27,7 +27,7 @@ from jisr.network.models import (
     ServiceOffering,
 )
 from jisr.territory.api import PublicAPIView
-from jisr.territory.models import Commune, Province, Region
+from jisr.territory.models import Arrondissement, Commune, Province, Region
 
 # --- public serializers --------------------------------------------------------------
 
@@ -51,7 +51,7 @@ class PublicOfferingOutput(serializers.ModelSerializer):
         model = ServiceOffering
         fields = ["id", "service", "service_name_ar", "service_name_fr", "domain", "status",
                   "eligibility", "minimum_age", "maximum_age", "languages", "schedule",
-                  "capacity", "waiting_list", "response_days", "updated_at"]
+                  "capacity", "waiting_list", "response_days", "delivery_days", "updated_at"]
 
 
 class _TerritoryFields(serializers.Serializer):
@@ -63,11 +63,21 @@ class _TerritoryFields(serializers.Serializer):
 
 
 class PublicCentreOutput(_TerritoryFields, serializers.ModelSerializer):
+    arrondissement = serializers.CharField(
+        source="arrondissement.code", default=None,
+        help_text="HCP code of the arrondissement, in a city divided into arrondissements.")
+    arrondissement_name_ar = serializers.CharField(source="arrondissement.name_ar",
+                                                   default=None)
+    arrondissement_name_fr = serializers.CharField(source="arrondissement.name_fr",
+                                                   default=None)
+
     class Meta:
         model = Centre
         # Never "manager": staff data.
         fields = ["code", "name_ar", "name_fr", "kind", "status", "commune",
-                  "commune_name_ar", "commune_name_fr", "province", "region", "address",
+                  "commune_name_ar", "commune_name_fr", "arrondissement",
+                  "arrondissement_name_ar", "arrondissement_name_fr", "province", "region",
+                  "address",
                   "latitude", "longitude", "capacity", "opening_hours", "phone", "email",
                   "description", "updated_at"]
 
@@ -127,8 +137,10 @@ def _param(name: str, description: str) -> OpenApiParameter:
 
 
 _DIRECTORY_FILTERS = [_param("region", "HCP région code"),
-                      _param("province", "HCP province code"),
+                      _param("province", "HCP province code (a prefecture of arrondissements: "
+                             "the centres of its arrondissements)"),
                       _param("commune", "HCP commune code"),
+                      _param("arrondissement", "HCP arrondissement code"),
                       _param("kind", "type of centre"),
                       _param("service", "catalogue service code"),
                       _param("domain", "catalogue domain code"),
@@ -159,7 +171,8 @@ class DirectoryCentreDetailView(PublicAPIView):
 
 
 class DirectoryPartnerListView(PublicAPIView):
-    @extend_schema(parameters=[p for p in _DIRECTORY_FILTERS if p.name != "commune"],
+    @extend_schema(parameters=[p for p in _DIRECTORY_FILTERS
+                               if p.name not in ("commune", "arrondissement")],
                    responses={200: PublicPartnerOutput(many=True)},
                    operation_id="directory_partners_list", tags=["directory"])
     def get(self, request):
@@ -283,6 +296,9 @@ class _CentreFields(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True)
     manager = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False,
                                                  allow_null=True)
+    arrondissement = serializers.SlugRelatedField(
+        slug_field="code", queryset=Arrondissement.objects.all(), required=False,
+        allow_null=True, help_text="HCP code of an arrondissement of the centre's commune.")
 
 
 class CentreCreateInput(_CentreFields):
@@ -300,7 +316,7 @@ class CentreUpdateInput(_CentreFields):
 
 
 class CentreListView(APIView):
-    @extend_schema(parameters=[*_DIRECTORY_FILTERS[:4], _param("status", "open, "
+    @extend_schema(parameters=[*_DIRECTORY_FILTERS[:5], _param("status", "open, "
                                                                 "temporarily_closed, closed")],
                    responses={200: CentreOutput(many=True)}, operation_id="centres_list",
                    tags=["network"])
@@ -443,6 +459,10 @@ class _OfferingFields(serializers.Serializer):
     capacity = serializers.IntegerField(min_value=0, required=False, allow_null=True)
     waiting_list = serializers.IntegerField(min_value=0, required=False)
     response_days = serializers.IntegerField(min_value=1, max_value=365, required=False)
+    delivery_days = serializers.IntegerField(
+        min_value=1, max_value=365, required=False, allow_null=True,
+        help_text="Days an accepted referral has to be delivered; null: "
+                  "JISR_REFERRAL_DELIVERY_DAYS.")
 
 
 class OfferingCreateInput(_OfferingFields):

@@ -26,7 +26,7 @@ from jisr.network.models import (
     ServiceOffering,
 )
 from jisr.territory import source
-from jisr.territory.models import Commune, Region
+from jisr.territory.models import Arrondissement, Commune, Region
 
 _STATIC = Path(__file__).resolve().parents[1] / "territory" / "static" / "territory"
 
@@ -102,27 +102,54 @@ def _centres_per_region(total: int) -> dict[str, int]:
 
 @cache
 def commune_centroids() -> dict[str, tuple[float, float]]:
-    """Commune code -> (lat, lon): the area-weighted centre of its shapes in the boundary
-    files the app ships (a divided city's arrondissements together)."""
+    """Commune or arrondissement code -> (lat, lon): the area-weighted centre of its shapes in
+    the boundary files the app ships (a divided city's arrondissements together, and each
+    arrondissement on its own)."""
     sums: dict[str, list[float]] = {}
     for path in sorted((_STATIC / "communes").glob("*.geojson")):
         for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
-            geometry = feature["geometry"]
+            geometry, properties = feature["geometry"], feature["properties"]
             polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" \
                 else geometry["coordinates"]
-            acc = sums.setdefault(feature["properties"]["commune_code"], [0.0, 0.0, 0.0])
+            codes = {properties["commune_code"]}
+            if properties.get("level") == "arrondissement":
+                codes.add(properties["code"])
+            accs = [sums.setdefault(code, [0.0, 0.0, 0.0]) for code in codes]
             for polygon in polygons:
                 ring = polygon[0]
                 for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
                     cross = x1 * y2 - x2 * y1
-                    acc[0] += cross
-                    acc[1] += (x1 + x2) * cross
-                    acc[2] += (y1 + y2) * cross
+                    for acc in accs:
+                        acc[0] += cross
+                        acc[1] += (x1 + x2) * cross
+                        acc[2] += (y1 + y2) * cross
     return {code: (cy / (3 * a), cx / (3 * a)) for code, (a, cx, cy) in sums.items() if a}
 
 
-def _centre_details(rng: random.Random, kind: str, commune_code: str, name_fr: str) -> dict:
-    lat, lon = commune_centroids().get(commune_code, (None, None))
+def arrondissement_turns() -> dict[str, list[str]]:
+    """Commune code -> the codes of its arrondissements in the order its demo centres take
+    them: first one of each prefecture of arrondissements (Casablanca), so that every
+    prefecture's coordinator supervises a centre, then the others."""
+    by_commune: dict[str, list] = {}
+    for arrondissement in sorted(source.iter_arrondissements(), key=lambda a: a.code):
+        by_commune.setdefault(arrondissement.commune_code, []).append(arrondissement)
+    turns = {}
+    for commune, rows in by_commune.items():
+        first, rest, seen = [], [], set()
+        for a in rows:
+            group = a.prefecture_code or a.code
+            (rest if group in seen else first).append(a.code)
+            seen.add(group)
+        turns[commune] = first + rest
+    return turns
+
+
+def _centre_details(rng: random.Random, kind: str, commune_code: str, name_fr: str,
+                    place_code: str | None = None) -> dict:
+    """``place_code``: the arrondissement's code when the centre is in one."""
+    centroids = commune_centroids()
+    lat, lon = centroids.get(place_code or commune_code) or centroids.get(
+        commune_code, (None, None))
     street_ar, street_fr = rng.choice(_STREETS)
     hours = {Centre.Kind.SHELTER: _ALWAYS, Centre.Kind.MOBILE: _ALWAYS,
              Centre.Kind.EPS: _ALWAYS, Centre.Kind.WOMEN: _SATURDAY}.get(kind, _WEEKDAYS)
@@ -161,6 +188,9 @@ def build(*, centres: int | None = None, seed: int = 2026) -> dict[str, int]:
     for c in communes:
         by_region.setdefault(c.region_code, []).append(c)
     db_communes = dict(Commune.objects.values_list("code", "pk"))
+    db_arrondissements = dict(Arrondissement.objects.values_list("code", "pk"))
+    # A centre of a city divided into arrondissements is in one of them.
+    turns = arrondissement_turns()
     new_centres = []
     for region_code, quota in _centres_per_region(total).items():
         ranked = sorted(by_region[region_code], key=lambda c: -c.population_2024)
@@ -172,16 +202,19 @@ def build(*, centres: int | None = None, seed: int = 2026) -> dict[str, int]:
                 kinds += _CITY_CENTRES
             elif i % 2:
                 kinds.append(_SMALL_CENTRES[i % len(_SMALL_CENTRES)])
-            for kind, label_ar, label_fr in kinds:
+            places = turns.get(commune.code, [])
+            for j, (kind, label_ar, label_fr) in enumerate(kinds):
                 name_fr = f"{label_fr} {commune.name_fr}"
+                place = places[j % len(places)] if places else None
                 new_centres.append(Centre(
                     code=f"{kind.upper()[:3]}-{commune.code}", kind=kind,
                     name_ar=f"{label_ar} {commune.name_ar}", name_fr=name_fr,
                     commune_id=db_communes[commune.code],
-                    **_centre_details(rng, kind, commune.code, name_fr)))
+                    arrondissement_id=db_arrondissements.get(place),
+                    **_centre_details(rng, kind, commune.code, name_fr, place)))
     existing = set(Centre.objects.values_list("code", flat=True))
     new_centres = [c for c in new_centres if c.code not in existing]
-    _check(new_centres, exclude=["commune", "manager"])
+    _check(new_centres, exclude=["commune", "arrondissement", "manager"])
     created = Centre.objects.bulk_create(new_centres, batch_size=1000)
     top_commune = {region: max(rows, key=lambda c: c.population_2024).code
                    for region, rows in by_region.items()}

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from jisr.accounts import policy
 from jisr.accounts.roles import Role
 from jisr.network.models import (
     LANGUAGES,
@@ -24,14 +26,16 @@ class DirectoryFilterForm(forms.Form):
                              choices=[("", _("All types")), *Centre.Kind.choices])
     service = forms.ChoiceField(label=_("Service"), required=False)
     commune = forms.CharField(required=False, widget=forms.HiddenInput)
+    arrondissement = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [("", _("All regions"))] + [
             (r.code, r.name) for r in Region.objects.order_by("code")]
         region = (self.data.get("region") or "") if self.is_bound else ""
-        provinces = Province.objects.filter(region__code=region).exclude(
-            kind=Province.Kind.PREFECTURE_OF_ARRONDISSEMENTS).order_by("code") if region \
+        # Casablanca's prefectures of arrondissements follow the prefecture of Casablanca
+        # (their codes extend its own): their centres are those of their arrondissements.
+        provinces = Province.objects.filter(region__code=region).order_by("code") if region \
             else Province.objects.none()
         self.fields["province"].choices = [("", _("All provinces"))] + [
             (p.code, p.name) for p in provinces]
@@ -79,6 +83,13 @@ class HoursMixin:
                 for day, label in WEEKDAYS.items()]
 
 
+def _arrondissement_label(arrondissement) -> str:
+    label = f"{arrondissement.name} — {arrondissement.commune.name}"
+    if arrondissement.prefecture_id:
+        label += f" ({arrondissement.prefecture.name})"
+    return label
+
+
 class CentreForm(HoursMixin, forms.ModelForm):
     class Meta:
         model = Centre
@@ -90,6 +101,18 @@ class CentreForm(HoursMixin, forms.ModelForm):
         if user.role == Role.CENTRE_MANAGER:
             for name in set(self.fields) - set(CENTRE_MANAGER_FIELDS):
                 del self.fields[name]
+        if "arrondissement" in self.fields:
+            arrondissements = policy.arrondissements_for(user).order_by("code")
+            if self.instance.pk:
+                arrondissements = arrondissements.filter(commune_id=self.instance.commune_id)
+            field = self.fields["arrondissement"]
+            field.queryset = arrondissements
+            field.label_from_instance = _arrondissement_label
+            field.help_text = _("Only in a city divided into arrondissements: in Casablanca, "
+                                "the coordinator of its prefecture of arrondissements "
+                                "supervises the centre.")
+            if not arrondissements.exists():
+                del self.fields["arrondissement"]
         if "manager" in self.fields:
             self.fields["manager"].queryset = self.instance.staff.filter(
                 role=Role.CENTRE_MANAGER, is_active=True) if self.instance.pk else \
@@ -105,7 +128,8 @@ class CentreForm(HoursMixin, forms.ModelForm):
 
 class CentreCreateForm(CentreForm):
     class Meta(CentreForm.Meta):
-        fields = ["code", "commune", *CentreForm.Meta.fields]
+        fields = ["code", "commune", "arrondissement",
+                  *(f for f in CentreForm.Meta.fields if f != "arrondissement")]
 
     def __init__(self, *args, user, communes, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -148,11 +172,15 @@ class OfferingForm(HoursMixin, forms.ModelForm):
     class Meta:
         model = ServiceOffering
         fields = ["service", "status", "eligibility", "minimum_age", "maximum_age",
-                  "languages", "capacity", "waiting_list", "response_days"]
+                  "languages", "capacity", "waiting_list", "response_days", "delivery_days"]
         widgets = {"eligibility": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["delivery_days"].help_text = _(
+            "Counted from the acceptance of a referral; the service may agree another delay "
+            "when accepting. Empty: %(days)s days.") % {
+            "days": settings.JISR_REFERRAL_DELIVERY_DAYS}
         if self.instance.pk:
             del self.fields["service"]
         else:

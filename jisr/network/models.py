@@ -17,7 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jisr.territory.models import BilingualName, Commune, Province, Region
+from jisr.territory.models import Arrondissement, BilingualName, Commune, Province, Region
 
 # Stable identifiers for HSDS: derived from our codes, so an export names the same centre
 # with the same UUID on every run and every server.
@@ -92,6 +92,13 @@ class Centre(BilingualName):
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.JISR)
     commune = models.ForeignKey(Commune, on_delete=models.PROTECT, related_name="centres",
                                 verbose_name=_("commune"))
+    # In the six cities divided into arrondissements, the one the centre serves. Casablanca's
+    # arrondissements are grouped into prefectures of arrondissements, whose coordinators
+    # supervise the centres through it (jisr.accounts.policy.centres_for); elsewhere it only
+    # tells citizens where the centre is.
+    arrondissement = models.ForeignKey(Arrondissement, on_delete=models.PROTECT, null=True,
+                                       blank=True, related_name="centres",
+                                       verbose_name=_("arrondissement"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices,
                               default=Status.OPEN)
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -116,9 +123,9 @@ class Centre(BilingualName):
                                 verbose_name=_("manager"))
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    AUDIT_VALUE_FIELDS = ("name_ar", "name_fr", "code", "kind", "commune", "status",
-                          "address", "latitude", "longitude", "capacity", "opening_hours",
-                          "phone", "email", "description", "manager")
+    AUDIT_VALUE_FIELDS = ("name_ar", "name_fr", "code", "kind", "commune", "arrondissement",
+                          "status", "address", "latitude", "longitude", "capacity",
+                          "opening_hours", "phone", "email", "description", "manager")
 
     class Meta:
         verbose_name = _("centre")
@@ -130,7 +137,19 @@ class Centre(BilingualName):
     def hsds_id(self) -> str:
         return str(uuid.uuid5(HSDS_NAMESPACE, f"centre:{self.code}"))
 
+    @property
+    def supervising_province(self) -> Province:
+        """The province or prefecture whose coordinators supervise the centre: in Casablanca
+        its arrondissement's prefecture of arrondissements, elsewhere its commune's."""
+        if self.arrondissement_id is not None and self.arrondissement.prefecture_id:
+            return self.arrondissement.prefecture
+        return self.commune.province
+
     def clean(self) -> None:
+        if self.arrondissement_id is not None and self.commune_id is not None \
+                and self.arrondissement.commune_id != self.commune_id:
+            raise ValidationError({"arrondissement": _(
+                "This arrondissement is not in the centre's commune.")})
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError({"longitude": _("Give both latitude and longitude, or "
                                                   "neither.")})
@@ -276,11 +295,16 @@ class ServiceOffering(models.Model):
     response_days = models.PositiveSmallIntegerField(
         _("response time (days)"), default=7,
         validators=[MinValueValidator(1), MaxValueValidator(365)])
+    # The delivery deadline of a referral it accepts (the receiver may agree another one when
+    # accepting); empty: JISR_REFERRAL_DELIVERY_DAYS.
+    delivery_days = models.PositiveSmallIntegerField(
+        _("deliver within (days)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(365)])
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     AUDIT_VALUE_FIELDS = ("service", "centre", "partner", "status", "eligibility",
                           "minimum_age", "maximum_age", "languages", "schedule", "capacity",
-                          "waiting_list", "response_days")
+                          "waiting_list", "response_days", "delivery_days")
     AUDIT_LABEL_PUBLIC = True
 
     class Meta:
@@ -307,6 +331,11 @@ class ServiceOffering(models.Model):
     @property
     def provider(self):
         return self.centre if self.centre_id else self.partner
+
+    @property
+    def delivery_days_or_default(self) -> int:
+        """Days an accepted referral has to be delivered, unless agreed otherwise."""
+        return self.delivery_days or settings.JISR_REFERRAL_DELIVERY_DAYS
 
     @property
     def hsds_id(self) -> str:

@@ -27,7 +27,9 @@ PUBLIC_CENTRE_FIELDS = ("id", "code", "name_ar", "name_fr", "kind", "status", "a
                         "commune__province__name_fr", "commune__province__region__id",
                         "commune__province__region__code",
                         "commune__province__region__name_ar",
-                        "commune__province__region__name_fr")
+                        "commune__province__region__name_fr", "arrondissement__id",
+                        "arrondissement__code", "arrondissement__name_ar",
+                        "arrondissement__name_fr")
 PUBLIC_PARTNER_FIELDS = ("id", "code", "name_ar", "name_fr", "kind", "address", "description",
                          "phone", "email", "website", "updated_at", "region__id",
                          "region__code", "region__name_ar", "region__name_fr", "province__id",
@@ -44,13 +46,19 @@ def _text_q(term: str, *prefixes: str) -> Q:
     return q
 
 
-def _territory_filters(qs: QuerySet, filters: dict, commune_path: str) -> QuerySet:
+def _centre_territory_filters(qs: QuerySet, filters: dict) -> QuerySet:
+    """Centres by région, province or prefecture, commune, arrondissement (HCP codes). A
+    prefecture of arrondissements (Casablanca-Anfa…) has no commune: its centres are those of
+    its arrondissements, as its coordinator sees them (policy.centres_for)."""
     if filters.get("region"):
-        qs = qs.filter(**{f"{commune_path}__province__region__code": filters["region"]})
+        qs = qs.filter(commune__province__region__code=filters["region"])
     if filters.get("province"):
-        qs = qs.filter(**{f"{commune_path}__province__code": filters["province"]})
+        qs = qs.filter(Q(commune__province__code=filters["province"])
+                       | Q(arrondissement__prefecture__code=filters["province"]))
     if filters.get("commune"):
-        qs = qs.filter(**{f"{commune_path}__code": filters["commune"]})
+        qs = qs.filter(commune__code=filters["commune"])
+    if filters.get("arrondissement"):
+        qs = qs.filter(arrondissement__code=filters["arrondissement"])
     return qs
 
 
@@ -59,7 +67,7 @@ _OFFERING_FIELDS = (
     "service__domain__id", "service__domain__code", "service__domain__name_ar",
     "service__domain__name_fr", "service__domain__position", "centre_id", "partner_id",
     "eligibility", "minimum_age", "maximum_age", "languages", "schedule", "capacity",
-    "waiting_list", "response_days", "status", "updated_at")
+    "waiting_list", "response_days", "delivery_days", "status", "updated_at")
 
 
 def _public_offerings() -> QuerySet:
@@ -74,8 +82,8 @@ def directory_centres(*, filters: dict | None = None) -> QuerySet[Centre]:
     service or domain, and a name in either script."""
     filters = filters or {}
     qs = Centre.objects.exclude(status=Centre.Status.CLOSED).select_related(
-        "commune__province__region").only(*PUBLIC_CENTRE_FIELDS)
-    qs = _territory_filters(qs, filters, "commune")
+        "commune__province__region", "arrondissement").only(*PUBLIC_CENTRE_FIELDS)
+    qs = _centre_territory_filters(qs, filters)
     if filters.get("kind"):
         qs = qs.filter(kind=filters["kind"])
     offered = ServiceOffering.objects.filter(status=ServiceOffering.Status.ACTIVE)
@@ -86,7 +94,7 @@ def directory_centres(*, filters: dict | None = None) -> QuerySet[Centre]:
         qs = qs.filter(pk__in=offered.filter(service__domain__code=filters["domain"]).values(
             "centre_id"))
     if filters.get("q"):
-        qs = qs.filter(_text_q(filters["q"].strip(), "", "commune__"))
+        qs = qs.filter(_text_q(filters["q"].strip(), "", "commune__", "arrondissement__"))
     return qs.order_by("commune__province__region__code", "commune__code", "code")
 
 
@@ -147,6 +155,7 @@ def directory_offerings(*, filters: dict | None = None) -> QuerySet[ServiceOffer
                        | Q(partner__region__code=filters["region"]))
     if filters.get("province"):
         qs = qs.filter(Q(centre__commune__province__code=filters["province"])
+                       | Q(centre__arrondissement__prefecture__code=filters["province"])
                        | Q(partner__province__code=filters["province"])
                        | Q(partner__province__isnull=True,
                            partner__region__provinces__code=filters["province"]))
@@ -162,13 +171,13 @@ def directory_offerings(*, filters: dict | None = None) -> QuerySet[ServiceOffer
 def centre_list(*, user, filters: dict | None = None) -> QuerySet[Centre]:
     filters = filters or {}
     qs = policy.centres_for(user).select_related("manager")
-    qs = _territory_filters(qs, filters, "commune")
+    qs = _centre_territory_filters(qs, filters)
     if filters.get("kind"):
         qs = qs.filter(kind=filters["kind"])
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
     if filters.get("q"):
-        qs = qs.filter(_text_q(filters["q"].strip(), "", "commune__") | Q(
+        qs = qs.filter(_text_q(filters["q"].strip(), "", "commune__", "arrondissement__") | Q(
             code__icontains=filters["q"].strip()))
     return qs.order_by("commune__province__region__code", "commune__code", "code")
 

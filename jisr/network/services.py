@@ -15,17 +15,19 @@ from jisr.core import audit
 from jisr.core.exceptions import ValidationFailed
 from jisr.network.models import Centre, PartnerOrganisation, Service, ServiceOffering
 
-CENTRE_FIELDS = ("name_ar", "name_fr", "kind", "status", "address", "latitude", "longitude",
-                 "capacity", "opening_hours", "phone", "email", "description", "manager")
-# A centre manager runs the centre but does not rename, retype or move it, nor appoint
-# its manager: that is the territory's decision.
+CENTRE_FIELDS = ("name_ar", "name_fr", "kind", "arrondissement", "status", "address",
+                 "latitude", "longitude", "capacity", "opening_hours", "phone", "email",
+                 "description", "manager")
+# A centre manager runs the centre but does not rename, retype or move it (its arrondissement
+# decides which coordinator supervises it), nor appoint its manager: that is the territory's
+# decision.
 CENTRE_MANAGER_FIELDS = ("status", "address", "latitude", "longitude", "capacity",
                          "opening_hours", "phone", "email", "description")
 PARTNER_FIELDS = ("name_ar", "name_fr", "kind", "province", "commune", "address",
                   "description", "phone", "email", "website", "contact_name",
                   "contact_phone", "contact_email")
 OFFERING_FIELDS = ("status", "eligibility", "minimum_age", "maximum_age", "languages",
-                   "schedule", "capacity", "waiting_list", "response_days")
+                   "schedule", "capacity", "waiting_list", "response_days", "delivery_days")
 
 
 def _validate(obj, *, exclude: tuple[str, ...] = ()) -> None:
@@ -50,8 +52,10 @@ def _snapshot(obj, fields) -> dict:
 @transaction.atomic
 def centre_create(*, actor, code: str, commune, name_ar: str, name_fr: str,
                   kind: str = Centre.Kind.JISR, **fields) -> Centre:
-    """Open a centre in a commune of the actor's territory."""
-    policy.check_create_centre(actor, commune)
+    """Open a centre in a commune of the actor's territory (in a city divided into
+    arrondissements, optionally in one of them; for a coordinator of a prefecture of
+    arrondissements, necessarily in one of its own)."""
+    policy.check_create_centre(actor, commune, fields.get("arrondissement"))
     _check_known(fields, CENTRE_FIELDS)
     if Centre.objects.filter(code__iexact=code).exists():
         raise ValidationFailed(fields={"code": [_("This code is already used.")]})
@@ -79,6 +83,10 @@ def centre_update(*, actor, centre: Centre, reason: str = "", **changes) -> Cent
     for name, value in changes.items():
         setattr(centre, name, value)
     _validate(centre)
+    if "arrondissement" in changes:
+        # Moved to another arrondissement, it must stay in the actor's territory.
+        policy.check_centre_location(actor, commune=centre.commune,
+                                     arrondissement=centre.arrondissement)
     centre.save()
     after = _snapshot(centre, CENTRE_FIELDS)
     if before != after:
@@ -149,7 +157,8 @@ def offering_create(*, actor, service: Service, centre: Centre | None = None,
 @transaction.atomic
 def offering_update(*, actor, offering: ServiceOffering, reason: str = "",
                     **changes) -> ServiceOffering:
-    """Change an offering's conditions, capacity, waiting list or response time."""
+    """Change an offering's conditions, capacity, waiting list, response or delivery time
+    (referrals already accepted keep the deadline they were given)."""
     policy.check_manage_offerings(actor, centre=offering.centre, partner=offering.partner)
     _check_known(changes, OFFERING_FIELDS)
     offering = ServiceOffering.objects.select_for_update().get(pk=offering.pk)

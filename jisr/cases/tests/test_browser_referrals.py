@@ -1,9 +1,11 @@
 """In a real browser, in Arabic and French: the social worker refers an urgent case to the
 partner from the case page; the partner's agent, logged in as such, finds it in the inbox
-(the person's identity, not the request), accepts it and reports the service delivered; the
-case's timeline shows it. Another partner's inbox stays empty."""
+(the person's identity, not the request), accepts it (its delivery date then shows) and
+reports the service delivered; the case's timeline shows it. Another partner's inbox stays
+empty."""
 
 import pytest
+from django.utils import timezone
 
 from jisr.cases.referrals import Referral
 from jisr.cases.services import case_open
@@ -45,8 +47,13 @@ def test_the_partner_answers_a_referral_from_its_inbox(browser_page, live_url, w
     row.locator("a.referral-link").click()
     page.wait_for_load_state()
     assert "Demande confidentielle" not in page.content()
+    # accepting commits to the offering's delivery time, prefilled, and shows its date
+    assert page.input_value("#id_delivery_days") == str(offering.delivery_days_or_default)
     page.click("button.answer-accept")
     page.wait_for_load_state()
+    referral.refresh_from_db()
+    due = timezone.localtime(referral.delivery_due_at).date().isoformat()
+    assert due in page.locator("dd.delivery-due").inner_text()
     page.fill("#id_text", "Inscrite à l'atelier")
     page.click("button.answer-deliver")
     page.wait_for_load_state()

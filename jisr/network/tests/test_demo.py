@@ -1,6 +1,7 @@
 """The demo generator's network and staff steps."""
 
 from jisr.accounts import demo as accounts_demo
+from jisr.accounts import policy
 from jisr.accounts.models import User
 from jisr.accounts.roles import Role
 from jisr.core.models import AuditEntry
@@ -36,6 +37,19 @@ def test_the_demo_spreads_the_network_over_the_12_regions_and_is_idempotent(db):
         Province.objects.count()
     assert not Centre.objects.filter(manager=None).exists()
     assert staff["managers linked"] == Centre.objects.count()
+    # centres of the cities divided into arrondissements are in one, near its middle, and
+    # Casablanca's spread over its prefectures of arrondissements, whose coordinators see them
+    assert not Centre.objects.filter(commune__has_arrondissements=True,
+                                     arrondissement=None).exists()
+    anfa = Centre.objects.get(code="JIS-06.141.01.0")
+    assert anfa.arrondissement.code == "06.141.01.01"
+    lat, lon = demo.commune_centroids()["06.141.01.01"]
+    assert abs(float(anfa.latitude) - lat) < 0.02 and abs(float(anfa.longitude) - lon) < 0.02
+    casablanca = Centre.objects.filter(commune__code="06.141.01.0")
+    assert casablanca.values("arrondissement__prefecture").distinct().count() == \
+        casablanca.count() > 1
+    coordinator = User.objects.get(username="province-06.141.01.00.coordinator")
+    assert list(policy.centres_for(coordinator)) == [anfa]
     # one audit entry per bulk operation, none per row
     assert AuditEntry.objects.filter(action__startswith="network.demo.").count() == 4
 
