@@ -28,6 +28,9 @@ LIMIT = 50
 # Totals are exact up to this many and shown as "1000+" beyond: an exact count of a large
 # centre's queue visits every row on each page view, and nobody acts on the thousandth.
 COUNT_CAP = 1000
+# My work lists this many items, the overdue first: a long caseload's page stays readable
+# (and quick), the sections' totals below it tell what else waits.
+SHOWN = 100
 
 
 @dataclass
@@ -116,8 +119,13 @@ def my_work(*, user, now: datetime | None = None) -> dict:
             due = timezone.make_aware(datetime.combine(due, datetime.min.time()))
         return (0, due)
 
-    return {"overdue": sorted(overdue, key=due_key), "upcoming": sorted(rest, key=due_key),
-            "sections": sections, "now": now}
+    overdue, rest = sorted(overdue, key=due_key), sorted(rest, key=due_key)
+    # The page lists the SHOWN most pressing items; the sections' totals say the rest.
+    shown_overdue = overdue[:SHOWN]
+    shown_rest = rest[:SHOWN - len(shown_overdue)]
+    return {"overdue": shown_overdue, "upcoming": shown_rest, "sections": sections,
+            "now": now, "overdue_count": len(overdue), "upcoming_count": len(rest),
+            "not_shown": len(overdue) + len(rest) - len(shown_overdue) - len(shown_rest)}
 
 
 def centre_queues(*, user, now: datetime | None = None) -> list[Section]:

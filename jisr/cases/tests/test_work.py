@@ -164,3 +164,23 @@ def test_large_totals_are_counted_up_to_the_cap_and_shown_with_a_plus(
     monkeypatch.setattr(work, "COUNT_CAP", 1000)
     waiting = {s.key: s for s in work.centre_queues(user=world.amina)}["to_listen"]
     assert not waiting.capped and waiting.shown_total == waiting.total >= 6
+
+
+def test_my_work_lists_the_most_pressing_items_and_says_how_many_more_wait(
+        world, client_for, monkeypatch):
+    # Given more of youssef's cases waiting for listening than the page lists
+    monkeypatch.setattr(work, "SHOWN", 3)
+    for days in range(5):
+        _case(world, days_ago=30 + days)
+    # When he opens his work
+    mine = work.my_work(user=world.youssef)
+    # Then the three oldest overdue come first and the rest are counted, not listed
+    assert len(mine["overdue"]) == 3 and mine["upcoming"] == []
+    assert mine["overdue_count"] >= 5 and mine["not_shown"] == (
+        mine["overdue_count"] + mine["upcoming_count"] - 3)
+    for language, words in (("en", "more items are not listed"),
+                            ("fr", "autres éléments ne sont pas listés"),
+                            ("ar", "غير معروض")):
+        page = html.unescape(client_for("youssef", language).get("/cases/work/")
+                             .content.decode())
+        assert words in page
