@@ -168,8 +168,11 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only what the option shows: the case page draws this list of the network's centres
+        # on every view.
         self.fields["to_centre"].queryset = Centre.objects.exclude(pk=case.lead_centre_id) \
-            .exclude(status=Centre.Status.CLOSED).select_related("commune").order_by("code")
+            .exclude(status=Centre.Status.CLOSED).only("pk", "code", "name_ar", "name_fr") \
+            .order_by("code")
 
 
 class TransferAnswerForm(forms.Form):

@@ -131,7 +131,6 @@ def case_detail(request, case_id: int):
                                   initial={"worker": case.assigned_to_id}),
         "restrict_form": RestrictForm(initial={"restricted": case.restricted,
                                                "category": case.restriction_category}),
-        "transfer_form": TransferForm(case=case),
         "appointment_form": AppointmentForm(centre_id=case.lead_centre_id)
         if can["book"] and not case.is_closed else None,
         "pending_transfer": next((t for t in case.transfers.all()
