@@ -646,14 +646,14 @@ def _date(text: str):
     return normalise_date(text)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=131072)
 def _words(name: str) -> str:
     return identifiers.name_key(name).strip()
 
 
 def name_key(names) -> str:
-    """``identifiers.name_key(*names)``, a name at a time through a cache (the same few
-    hundred names make up millions of persons)."""
+    """``identifiers.name_key(*names)``, a name at a time through a cache (some tens of
+    thousands of names, in their spellings, make up millions of persons)."""
     words = " ".join(w for w in map(_words, names) if w)
     return f" {words} " if words else ""
 
