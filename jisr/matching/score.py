@@ -308,31 +308,31 @@ def explain(pattern: Sequence[int], model: Model = DEFAULT_MODEL) -> Match:
 # What a family shares: its members' records agree on parents' names, address, phone and
 # commune, and the model's weights for those fields assume that agreeing there is
 # independent of agreeing on the family name, which is false within a family. Once the
-# first names conflict, such agreements are what brothers, a mother and her son or cousins
-# look like, not what one person registered twice looks like, so they stop counting for a
-# match (they still count against it); the family name, the birth date and the
-# identifiers decide. The family name itself is shared by the family whatever its rarity,
-# so it then counts as much as a common one (its prior weight, without the term-frequency
-# bonus a rare name earns between strangers). Twins keep their birth date and still go to
-# review.
+# first names conflict and the birth dates differ (or one is missing), such agreements are
+# what brothers, a mother and her son or cousins look like, not what one person
+# registered twice looks like, so they stop counting for a match (they still count
+# against it); the family name, the birth date and the identifiers decide. The family
+# name itself is shared by the family whatever its rarity, so it then counts as much as a
+# common one (its prior weight, without the term-frequency bonus a rare name earns between
+# strangers). Twins (one birth date) and a misspelt first name with a birth date only
+# close (a typo, a swap, the year alone) are left as they were.
 _FAMILY_FIELDS = frozenset({C.F_FATHER, C.F_MOTHER, C.F_PHONE, C.F_ADDRESS, C.F_COMMUNE})
 
 
 def _family_only(pattern: Sequence[int], model: Model) -> bool:
     # Lifting the first-names rule (--relax first_names_conflict, for a list known to hold
-    # no relatives) lifts this too: it rests on the same premise. A first name misspelt
-    # beyond a spelling variant (Khadija / Khabija) with a birth date only close is caught
-    # too and may fall out of review: brothers named Abdelhamid and Abdessamad look as
-    # alike to the comparison, and they are far more common in a registry.
-    return bool(pattern[C.F_FLAGS] & model.caps & C.FLAG_FIRST_CONFLICT)
+    # no relatives) lifts this too: it rests on the same premise.
+    return bool(pattern[C.F_FLAGS] & model.caps & C.FLAG_FIRST_CONFLICT) \
+        and pattern[C.F_DOB] in (C.D_DIFFERENT, C.MISSING)
 
 
 def _namesake(pattern: Sequence[int], model: Model) -> bool:
     """Agreements a namesake shares by chance: not worth a person's time.
 
     Without an identifier, a phone or an address in common, a pair is left out when
-    * the family names differ (or are only somewhat similar, in different communes): what
-      remains, a first name and a birth date, is what the Mohameds born on one day share;
+    * the family names differ (or are only somewhat similar) and either the communes or
+      the first names differ too: what remains, a first name or a commune and a birth
+      date, is what the Mohameds born on one day share;
     * or they live in different communes, no parent's name agrees, and either the first
       names conflict or the birth dates do not confirm the names (they differ, a
       generation apart or not, or one is missing): a namesake elsewhere, not one person
@@ -343,13 +343,13 @@ def _namesake(pattern: Sequence[int], model: Model) -> bool:
     if not model.caps & C.FLAG_WEAK_EVIDENCE:
         return False
     if (pattern[C.F_CIN] in (C.C_SAME, C.C_TYPO) or pattern[C.F_OTHER] == 0
-            or pattern[C.F_PHONE] == 0 or pattern[C.F_ADDRESS] == C.A_SAME):
+            or pattern[C.F_PHONE] == 0 or pattern[C.F_ADDRESS] in (C.A_SAME, C.A_SIMILAR)):
         return False
     elsewhere = pattern[C.F_COMMUNE] == 1
-    if pattern[C.F_LAST] == C.N_DIFFERENT or (pattern[C.F_LAST] == C.N_FUZZY_MID and elsewhere):
-        return True
-    return (elsewhere and bool(pattern[C.F_FLAGS] & _UNCONFIRMED)
-            and C.P_SAME not in (pattern[C.F_FATHER], pattern[C.F_MOTHER]))
+    if pattern[C.F_LAST] in (C.N_FUZZY_MID, C.N_DIFFERENT):
+        return elsewhere or bool(pattern[C.F_FLAGS] & C.FLAG_FIRST_CONFLICT)
+    return elsewhere and bool(pattern[C.F_FLAGS] & _UNCONFIRMED) \
+        and C.P_SAME not in (pattern[C.F_FATHER], pattern[C.F_MOTHER])
 
 
 # Flags of a pair whose first names or birth dates do not confirm one person.

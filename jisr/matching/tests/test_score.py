@@ -221,3 +221,20 @@ def test_one_name_in_two_communes_years_apart_is_a_namesake_unless_a_parent_agre
     b2 = person(first_name_lat="Samir", last_name_lat="Bouhlal", birth_date="1969",
                 father_name="إدريس", commune_code="09.001.01.01")
     assert verdict(a2, b2).decision == REVIEW
+
+
+def test_a_misspelt_first_name_with_the_year_alone_is_still_shown() -> None:
+    # Given one woman registered twice at one phone, her first name mistyped and only
+    # her birth year known the second time
+    a = person(first_name_lat="Khadija", last_name_lat="Machmouk", sex="F",
+               birth_date="1992-08-03", phone="0663015518", father_name="Zakaria")
+    b = person(first_name_lat="Khabija", last_name_lat="Machmouk", sex="F",
+               birth_date="1992", phone="0663015518", father_name="زكرياء")
+    # Then a person is asked: her family's agreements still count
+    assert score_pair(a, b).decision != NON_MATCH
+
+
+def test_strangers_born_the_same_day_in_one_commune_are_not_reported() -> None:
+    a = person(first_name_lat="Karim", last_name_lat="Bennani", father_name="")
+    b = person(first_name_lat="Yassine", last_name_lat="Zerhouni", father_name="")
+    assert score_pair(a, b).decision == NON_MATCH
