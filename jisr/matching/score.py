@@ -308,14 +308,14 @@ def explain(pattern: Sequence[int], model: Model = DEFAULT_MODEL) -> Match:
 # What a family shares: its members' records agree on parents' names, address, phone and
 # commune, and the model's weights for those fields assume that agreeing there is
 # independent of agreeing on the family name, which is false within a family. Once the
-# first names conflict and the birth dates differ (or one is missing), such agreements are
-# what brothers, a mother and her son or cousins look like, not what one person
-# registered twice looks like, so they stop counting for a match (they still count
-# against it); the family name, the birth date and the identifiers decide. The family
-# name itself is shared by the family whatever its rarity, so it then counts as much as a
-# common one (its prior weight, without the term-frequency bonus a rare name earns between
-# strangers). Twins (one birth date) and a misspelt first name with a birth date only
-# close (a typo, a swap, the year alone) are left as they were.
+# first names conflict and the birth dates differ, such agreements are what brothers, a
+# mother and her son or cousins look like, not what one person registered twice looks
+# like, so they stop counting for a match (they still count against it); the family name,
+# the birth date and the identifiers decide. The family name itself is shared by the
+# family whatever its rarity, so it then counts as much as a common one (its prior
+# weight, without the term-frequency bonus a rare name earns between strangers). Twins
+# (one birth date), a misspelt first name with a birth date only close (a typo, a swap,
+# the year alone) or missing are left as they were.
 _FAMILY_FIELDS = frozenset({C.F_FATHER, C.F_MOTHER, C.F_PHONE, C.F_ADDRESS, C.F_COMMUNE})
 
 
@@ -323,7 +323,7 @@ def _family_only(pattern: Sequence[int], model: Model) -> bool:
     # Lifting the first-names rule (--relax first_names_conflict, for a list known to hold
     # no relatives) lifts this too: it rests on the same premise.
     return bool(pattern[C.F_FLAGS] & model.caps & C.FLAG_FIRST_CONFLICT) \
-        and pattern[C.F_DOB] in (C.D_DIFFERENT, C.MISSING)
+        and pattern[C.F_DOB] == C.D_DIFFERENT
 
 
 def _namesake(pattern: Sequence[int], model: Model) -> bool:
@@ -334,9 +334,9 @@ def _namesake(pattern: Sequence[int], model: Model) -> bool:
       the first names differ too: what remains, a first name or a commune and a birth
       date, is what the Mohameds born on one day share;
     * or they live in different communes, no parent's name agrees, and either the first
-      names conflict or the birth dates do not confirm the names (they differ, a
-      generation apart or not, or one is missing): a namesake elsewhere, not one person
-      whose record was miswritten.
+      names conflict or the birth dates differ (a generation apart or not): a namesake
+      elsewhere, not one person whose record was miswritten. A missing date proves
+      nothing either way: a rare name then still reaches a person.
     Relatives at one address or with one phone are still shown (see the rules on
     relatives). Lifted with ``--relax no_date_or_identifier``, the rule it extends.
     """
@@ -348,12 +348,10 @@ def _namesake(pattern: Sequence[int], model: Model) -> bool:
     elsewhere = pattern[C.F_COMMUNE] == 1
     if pattern[C.F_LAST] in (C.N_FUZZY_MID, C.N_DIFFERENT):
         return elsewhere or bool(pattern[C.F_FLAGS] & C.FLAG_FIRST_CONFLICT)
-    return elsewhere and bool(pattern[C.F_FLAGS] & _UNCONFIRMED) \
+    unconfirmed = pattern[C.F_DOB] == C.D_DIFFERENT \
+        or bool(pattern[C.F_FLAGS] & C.FLAG_FIRST_CONFLICT)
+    return elsewhere and unconfirmed \
         and C.P_SAME not in (pattern[C.F_FATHER], pattern[C.F_MOTHER])
-
-
-# Flags of a pair whose first names or birth dates do not confirm one person.
-_UNCONFIRMED = C.FLAG_FIRST_CONFLICT | C.FLAG_WEAK_EVIDENCE | C.FLAG_GENERATION
 
 
 def _strong_names(pattern: Sequence[int]) -> bool:
