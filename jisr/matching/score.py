@@ -263,11 +263,18 @@ def explain(pattern: Sequence[int], model: Model = DEFAULT_MODEL) -> Match:
                 + _field_weight(model, weights, pattern, C.F_LAST),
             )
         )
+    flags = pattern[C.F_FLAGS]
+    family_only = _family_only(pattern, model)
     for i, fname in enumerate(C.FIELDS):
         level = pattern[i]
         if level == C.MISSING:
             continue
-        w = _field_weight(model, weights, pattern, i)
+        if family_only and i == C.F_LAST:
+            w = weights[i][level]  # without the rarity of the name: see _FAMILY_FIELDS
+        else:
+            w = _field_weight(model, weights, pattern, i)
+        if family_only and i in _FAMILY_FIELDS and w > 0:
+            w = 0.0
         total += w
         if fname in ("first_name", "last_name"):
             if names_equal:
@@ -279,14 +286,15 @@ def explain(pattern: Sequence[int], model: Model = DEFAULT_MODEL) -> Match:
                 continue
             code, text = entry
         reasons.append(Reason(code, text, {"field": fname, "level": C.LEVELS[fname][level]}, w))
-    flags = pattern[C.F_FLAGS]
     for bit, (code, text) in _FLAG_REASONS.items():
         if flags & bit:
             reasons.append(Reason(code, text, {"cap": bool(bit & model.caps)}, 0.0))
     # Strongest evidence first, so the first reasons are the ones a worker reads.
     reasons.sort(key=lambda r: (r.weight == 0.0, -abs(r.weight)))
     prob = _sigmoid2(total)
-    if prob >= model.match_threshold and not flags & model.caps:
+    if _namesake(pattern, model):
+        decision = NON_MATCH
+    elif prob >= model.match_threshold and not flags & model.caps:
         decision = MATCH
     elif prob >= model.review_threshold or (
         prob >= model.review_threshold / 4 and flags & model.caps and _strong_names(pattern)
@@ -295,6 +303,55 @@ def explain(pattern: Sequence[int], model: Model = DEFAULT_MODEL) -> Match:
     else:
         decision = NON_MATCH
     return Match(prob, decision, tuple(reasons))
+
+
+# What a family shares: its members' records agree on parents' names, address, phone and
+# commune, and the model's weights for those fields assume that agreeing there is
+# independent of agreeing on the family name, which is false within a family. Once the
+# first names conflict and the birth dates differ, such agreements are what brothers, a
+# mother and her son or cousins look like, not what one person registered twice looks
+# like, so they stop counting for a match (they still count against it); the family name,
+# the birth date and the identifiers decide. The family name itself is shared by the
+# family whatever its rarity, so it then counts as much as a common one (its prior
+# weight, without the term-frequency bonus a rare name earns between strangers). Twins
+# (one birth date), a misspelt first name with a birth date only close (a typo, a swap,
+# the year alone) or missing are left as they were.
+_FAMILY_FIELDS = frozenset({C.F_FATHER, C.F_MOTHER, C.F_PHONE, C.F_ADDRESS, C.F_COMMUNE})
+
+
+def _family_only(pattern: Sequence[int], model: Model) -> bool:
+    # Lifting the first-names rule (--relax first_names_conflict, for a list known to hold
+    # no relatives) lifts this too: it rests on the same premise.
+    return bool(pattern[C.F_FLAGS] & model.caps & C.FLAG_FIRST_CONFLICT) \
+        and pattern[C.F_DOB] == C.D_DIFFERENT
+
+
+def _namesake(pattern: Sequence[int], model: Model) -> bool:
+    """Agreements a namesake shares by chance: not worth a person's time.
+
+    Without an identifier, a phone or an address in common, a pair is left out when
+    * the family names differ (or are only somewhat similar) and either the communes or
+      the first names differ too: what remains, a first name or a commune and a birth
+      date, is what the Mohameds born on one day share;
+    * or they live in different communes, no parent's name agrees, and either the first
+      names conflict or the birth dates differ (a generation apart or not): a namesake
+      elsewhere, not one person whose record was miswritten. A missing date proves
+      nothing either way: a rare name then still reaches a person.
+    Relatives at one address or with one phone are still shown (see the rules on
+    relatives). Lifted with ``--relax no_date_or_identifier``, the rule it extends.
+    """
+    if not model.caps & C.FLAG_WEAK_EVIDENCE:
+        return False
+    if (pattern[C.F_CIN] in (C.C_SAME, C.C_TYPO) or pattern[C.F_OTHER] == 0
+            or pattern[C.F_PHONE] == 0 or pattern[C.F_ADDRESS] in (C.A_SAME, C.A_SIMILAR)):
+        return False
+    elsewhere = pattern[C.F_COMMUNE] == 1
+    if pattern[C.F_LAST] in (C.N_FUZZY_MID, C.N_DIFFERENT):
+        return elsewhere or bool(pattern[C.F_FLAGS] & C.FLAG_FIRST_CONFLICT)
+    unconfirmed = pattern[C.F_DOB] == C.D_DIFFERENT \
+        or bool(pattern[C.F_FLAGS] & C.FLAG_FIRST_CONFLICT)
+    return elsewhere and unconfirmed \
+        and C.P_SAME not in (pattern[C.F_FATHER], pattern[C.F_MOTHER])
 
 
 def _strong_names(pattern: Sequence[int]) -> bool:

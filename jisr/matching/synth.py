@@ -20,7 +20,16 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from .names_data import FEMALE, LAST, LOOKALIKE_FEMALE, LOOKALIKE_MALE, MALE, STREET_NAMES, STREETS
+from .names_data import (
+    FAMILY,
+    FAMILY_CUM_WEIGHTS,
+    FEMALE,
+    LOOKALIKE_FEMALE,
+    LOOKALIKE_MALE,
+    MALE,
+    STREET_NAMES,
+    STREETS,
+)
 
 __all__ = ["generate_people", "Person"]
 
@@ -139,6 +148,40 @@ def _cin(rng: random.Random) -> str:
 _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
+def _cumulative(weights) -> tuple[float, ...]:
+    out, acc = [], 0.0
+    for w in weights:
+        acc += w
+        out.append(acc)
+    return tuple(out)
+
+
+# First names are concentrated (one man in eight is a Mohamed, one woman in eight a
+# Fatima); family names are spread over tens of thousands (names_data.FAMILY).
+# Cumulative weights: a draw is a bisection, not a pass over the list.
+_MALE_CUM = _cumulative(1.0 / (i + 1) ** 0.8 for i in range(len(MALE)))
+_FEMALE_CUM = _cumulative(1.0 / (i + 1) ** 0.8 for i in range(len(FEMALE)))
+
+# Birth years by Morocco's age structure (HCP, 2024 census: a third of the population under
+# 20, one in seven over 60), rather than as many people born in 1945 as in 2015.
+_FIRST_YEAR, _LAST_YEAR = 1930, 2023
+_YEARS = tuple(range(_FIRST_YEAR, _LAST_YEAR + 1))
+
+
+def _year_weight(year: int) -> float:
+    age = 2024 - year
+    if age < 20:
+        return 1.0
+    if age < 40:
+        return 0.95
+    if age < 60:
+        return 0.95 - 0.02 * (age - 40)
+    return max(0.03, 0.6 - 0.022 * (age - 60))
+
+
+_YEARS_CUM = _cumulative(_year_weight(y) for y in _YEARS)
+
+
 class _Generator:
     def __init__(self, seed: int, communes: tuple[str, ...]) -> None:
         self.rng = random.Random(seed)
@@ -147,20 +190,19 @@ class _Generator:
         self.next_record = 0
         self.male_index = {ar: (ar, lat) for ar, lat in MALE}
         self.female_index = {ar: (ar, lat) for ar, lat in FEMALE}
-        # Name frequencies fall off like real ones: a few very common names.
-        self.male_w = [1.0 / (i + 1) ** 0.9 for i in range(len(MALE))]
-        self.female_w = [1.0 / (i + 1) ** 0.9 for i in range(len(FEMALE))]
-        self.last_w = [1.0 / (i + 1) ** 0.6 for i in range(len(LAST))]
+
+    def male(self) -> tuple[str, tuple[str, ...]]:
+        return self.rng.choices(MALE, cum_weights=_MALE_CUM)[0]
+
+    def female(self) -> tuple[str, tuple[str, ...]]:
+        return self.rng.choices(FEMALE, cum_weights=_FEMALE_CUM)[0]
 
     def person(self) -> Person:
         rng = self.rng
         self.next_person += 1
         sex = rng.choice("MF")
-        if sex == "M":
-            first = rng.choices(MALE, self.male_w)[0]
-        else:
-            first = rng.choices(FEMALE, self.female_w)[0]
-        year = rng.randrange(1940, 2022)
+        first = self.male() if sex == "M" else self.female()
+        year = rng.choices(_YEARS, cum_weights=_YEARS_CUM)[0]
         month = rng.randrange(1, 13)
         day = rng.randrange(1, _DAYS[month - 1] + 1)
         adult = year <= 2006
@@ -168,9 +210,9 @@ class _Generator:
             true_id=f"T{self.next_person:07d}",
             sex=sex,
             first=first,
-            last=rng.choices(LAST, self.last_w)[0],
-            father=rng.choices(MALE, self.male_w)[0],
-            mother=rng.choices(FEMALE, self.female_w)[0],
+            last=rng.choices(FAMILY, cum_weights=FAMILY_CUM_WEIGHTS)[0],
+            father=self.male(),
+            mother=self.female(),
             year=year,
             month=month,
             day=day,
@@ -279,7 +321,7 @@ class _Generator:
             first = self.rng.choice(names)
         return self._relative(
             p, first=first, sex="M" if names is MALE else "F",
-            year=min(2021, p.year + self.rng.choice((-4, -2, 2, 3, 5))),
+            year=min(_LAST_YEAR, p.year + self.rng.choice((-4, -2, 2, 3, 5))),
         )
 
     def father_son(self, p: Person) -> Person:

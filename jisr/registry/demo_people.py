@@ -40,7 +40,7 @@ from django.utils import timezone
 from jisr.accounts.roles import Role
 from jisr.core.exceptions import DomainError
 from jisr.matching import generate_people, normalise_record
-from jisr.matching.names_data import FEMALE, LAST, MALE
+from jisr.matching.names_data import FAMILY, FEMALE, MALE
 from jisr.matching.normalise import InvalidValue, is_arabic, normalise_date, normalise_sex
 from jisr.registry import identifiers
 from jisr.registry.duplicates import _raw, match_keys
@@ -97,7 +97,7 @@ def _index(entries) -> dict[str, tuple[str, tuple[str, ...]]]:
 _FIRST_INDEX = _index((*MALE, *FEMALE))
 _FIRST_NAMES = {"M": {e[0] for e in MALE}, "F": {e[0] for e in FEMALE}}
 _MALE_INDEX = _index(MALE)
-_LAST_INDEX = _index(LAST)
+_LAST_INDEX = _index(FAMILY)
 
 
 def _lookup(index: dict, text: str | None):
@@ -307,12 +307,15 @@ class _ChunkBuilder:
                     and self.rng.random() < (0.5 if someone.migrant else 0.75):
                 self._open(someone)
 
-    def _take(self, sexes: str, low: int, high: int) -> _Someone | None:
+    def _take(self, sexes: str, low: int, high: int, avoid: frozenset[int] = frozenset()
+              ) -> _Someone | None:
         years = range(max(low, 1900), min(high, self.year) + 1)
         if not years:
             return None
         start = self.rng.randrange(len(years))  # a random year of the range first
         for year in (*years[start:], *years[:start]):
+            if year in avoid:
+                continue
             for sex in sexes:
                 candidates = self.pool.get((sex, year))
                 while candidates:
@@ -358,6 +361,7 @@ class _ChunkBuilder:
                 first = mother if spouse.sex == "F" else father
                 self._mold(spouse, like=head, family=False,
                            first=first if head is not anchor else None)
+                self._unlike(spouse, household)
                 self._join(spouse, household, _REL.SPOUSE)
         for tid in anchor.trapped_by:
             relative = self.people[tid]
@@ -372,16 +376,35 @@ class _ChunkBuilder:
         dad = next((m for m in (head, spouse) if m is not None and m.sex == "M"), None)
         mum = next((m for m in (head, spouse) if m is not None and m.sex == "F"), None)
         while len(members) < size:
-            child = self._take("MF", head.year + 18, head.year + 45)
+            # Brothers and sisters are born a year or more apart (twins are planted).
+            born = frozenset(m.year + d for m in members if m.role == _REL.CHILD
+                             for d in (-1, 0, 1))
+            child = self._take("MF", head.year + 18, head.year + 45, avoid=born)
             if child is None:
                 break
             self._mold(child, like=head, father=dad, mother=mum)
+            self._unlike(child, household)
             self._join(child, household, _REL.CHILD)
         if size >= 5 and rng.random() < 0.25:
             parent = self._take("MF", head.year - 40, head.year - 18)
             if parent is not None:
                 self._mold(parent, like=head, family=parent.sex == "M")
+                self._unlike(parent, household)
                 self._join(parent, household, _REL.PARENT)
+
+    def _unlike(self, someone: _Someone, household: int) -> None:
+        """Rename a moldable member whose first name another member already bears: parents
+        do not give two living children one name, nor a son his father's (except the
+        planted father and son of one name, who are not molded)."""
+        rec = someone.first
+        taken = {_first_entry(m.first) for m in self.household_traits[household]["members"]}
+        entry = _first_entry(rec)
+        if entry is None or entry not in taken:
+            return
+        names = MALE if someone.sex == "M" else FEMALE
+        while entry in taken:
+            entry = self.rng.choice(names)
+        _rename(rec, "first", entry, None)
 
     def _mold(self, someone: _Someone, *, like: _Someone, family: bool = True, first=None,
               father: _Someone | None = None, mother: _Someone | None = None) -> None:
@@ -623,14 +646,14 @@ def _date(text: str):
     return normalise_date(text)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=131072)
 def _words(name: str) -> str:
     return identifiers.name_key(name).strip()
 
 
 def name_key(names) -> str:
-    """``identifiers.name_key(*names)``, a name at a time through a cache (the same few
-    hundred names make up millions of persons)."""
+    """``identifiers.name_key(*names)``, a name at a time through a cache (some tens of
+    thousands of names, in their spellings, make up millions of persons)."""
     words = " ".join(w for w in map(_words, names) if w)
     return f" {words} " if words else ""
 
@@ -689,6 +712,10 @@ def _sex_of(rec: dict) -> str:
     if entry is None:
         return ""
     return "M" if entry[0] in _FIRST_NAMES["M"] else "F"
+
+
+def _first_entry(rec: dict):
+    return _lookup(_FIRST_INDEX, rec.get("first_name_ar") or rec.get("first_name_lat"))
 
 
 def _year_of(rec: dict) -> int | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,7 +18,8 @@ from jisr.matching import (
     normalise_record,
     score_pair,
 )
-from jisr.matching.compare import compare
+from jisr.matching.compare import NameFrequencies, compare
+from jisr.matching.score import CAPS, explain
 
 BASE = {
     "sex": "M",
@@ -154,3 +157,84 @@ def test_reason_codes_are_stable_strings_with_english_text(code: str) -> None:
     result = score_pair(a, a)
     reason = next(r for r in result.reasons if r.code == code)
     assert reason.text and reason.text.isascii()
+
+
+def test_brothers_at_one_address_are_not_put_to_review() -> None:
+    # Given two brothers of a rare family name, registered together: same address, phone,
+    # commune and parents, other first names, born years apart
+    home = {"address": "12 Derb Essalam", "phone": "0622334455", "last_name_lat": "Ouhammou",
+            "mother_name": "Itto"}
+    elder = person(first_name_lat="Lahcen", birth_date="1990-02-11", **home)
+    younger = person(first_name_lat="Brahim", birth_date="1996-07-30", **home)
+    # When they are compared
+    result = score_pair(elder, younger)
+    # Then what a family shares does not make them one person
+    assert result.decision == NON_MATCH
+
+
+def test_twins_at_one_address_still_go_to_review() -> None:
+    home = {"address": "12 Derb Essalam", "phone": "0622334455", "last_name_lat": "Ouhammou"}
+    a = person(first_name_lat="Lahcen", **home)
+    b = person(first_name_lat="Brahim", **home)
+    result = score_pair(a, b)
+    assert result.decision == REVIEW
+    assert "possible_twins" in codes(result)
+
+
+def test_a_misspelt_person_at_one_address_is_still_a_match() -> None:
+    home = {"address": "12 Derb Essalam", "phone": "0622334455"}
+    a = person(first_name_lat="Khadija", last_name_lat="Machmouk", sex="F", **home)
+    b = person(first_name_ar="خديجة", last_name_ar="مشموق", sex="F", **home)
+    assert score_pair(a, b).decision == MATCH
+
+
+def test_a_namesake_born_the_same_day_elsewhere_is_not_reported() -> None:
+    # Given two men of one first name born on one day, with other family names, in other
+    # communes, sharing nothing else
+    a = person(first_name_lat="Mohamed", last_name_lat="Benkirane", father_name="")
+    b = person(first_name_lat="Mohammed", last_name_lat="Zerhouni", father_name="",
+               commune_code="09.001.01.01")
+    # Then nobody is asked to compare them, let alone merge them
+    assert score_pair(a, b).decision == NON_MATCH
+    # unless the list is known to hold no namesakes
+    relaxed = replace(DEFAULT_MODEL, caps=DEFAULT_MODEL.caps & ~CAPS["no_date_or_identifier"])
+    assert score_pair(a, b, relaxed).decision != NON_MATCH
+
+
+def test_one_name_in_two_communes_years_apart_is_a_namesake_unless_a_parent_agrees() -> None:
+    # Given a full name rare in a list of 5,000 (its rarity counts for a lot), borne in
+    # two communes by men born two years apart
+    others = [person(first_name_lat="Ali", last_name_lat="Tazi")] * 5000
+
+    def verdict(a, b):
+        return explain(compare(a, b, NameFrequencies([*others, a, b])))
+
+    a = person(first_name_lat="Samir", last_name_lat="Bouhlal", birth_date="1967-12-14",
+               father_name="")
+    b = person(first_name_lat="Samir", last_name_lat="Bouhlal", birth_date="1969",
+               father_name="", commune_code="09.001.01.01")
+    # Then, with nothing else in common, they are namesakes
+    assert verdict(a, b).decision == NON_MATCH
+    # but a father's name in common is worth a person's look
+    a2 = person(first_name_lat="Samir", last_name_lat="Bouhlal", birth_date="1967-12-14",
+                father_name="Driss")
+    b2 = person(first_name_lat="Samir", last_name_lat="Bouhlal", birth_date="1969",
+                father_name="إدريس", commune_code="09.001.01.01")
+    assert verdict(a2, b2).decision == REVIEW
+
+
+def test_a_misspelt_first_name_with_the_year_alone_is_still_shown() -> None:
+    # Given one woman registered twice at one phone, her first name mistyped and only
+    # her birth year known the second time
+    a = person(first_name_lat="Khadija", last_name_lat="Machmouk", sex="F",
+               birth_date="1992-08-03", phone="0663015518", father_name="Zakaria")
+    b = person(first_name_lat="Khabija", last_name_lat="Machmouk", sex="F",
+               birth_date="1992", phone="0663015518", father_name="زكرياء")
+    # Then a person is asked: her family's agreements still count
+    assert score_pair(a, b).decision != NON_MATCH
+
+
+def test_strangers_born_the_same_day_in_one_commune_are_not_reported() -> None:
+    a = person(first_name_lat="Karim", last_name_lat="Bennani", father_name="")
+    b = person(first_name_lat="Yassine", last_name_lat="Zerhouni", father_name="")
+    assert score_pair(a, b).decision == NON_MATCH

@@ -17,9 +17,10 @@ from jisr.core.exceptions import DomainError
 from jisr.core.models import AuditEntry
 from jisr.network import demo as network_demo
 from jisr.network.models import Centre
-from jisr.registry import demo, demo_people, identifiers
+from jisr.registry import demo, demo_people, identifiers, review
 from jisr.registry.duplicates import duplicate_candidates, person_match_keys_refresh
 from jisr.registry.models import (
+    DuplicatePair,
     Household,
     HouseholdMembership,
     IdentityDocument,
@@ -171,6 +172,26 @@ def test_the_live_duplicate_check_finds_the_planted_duplicates(network):
                                           draft=_draft(Person.objects.get(pk=duplicate_id)))
         found += original_id in {c.person.pk for c in candidates if c.person}
     assert found / len(outcome.planted) > 0.9
+
+
+def test_the_duplicate_scan_files_mostly_the_planted_duplicates(network):
+    # Given 3,000 demo persons in households, with planted duplicates and relatives
+    outcome = demo.add_persons(3000, seed=3)
+    same: dict[int, int] = {}  # person -> the first registration of that person
+    for original, duplicate in outcome.planted:
+        same[original] = same[duplicate] = original
+    # When the registry is scanned for duplicates
+    scan = review.duplicate_scan_start(actor=None, background=False)
+    review.duplicate_scan_run(scan_id=scan.pk)
+    pairs = list(DuplicatePair.objects.values_list("person_a_id", "person_b_id"))
+    planted = [(a, b) for a, b in pairs if a in same and same[a] == same.get(b)]
+    # Then most of the queue is the planted duplicates, not brothers or namesakes (the
+    # rest are mostly the planted look-alike relatives), and nearly every planted
+    # duplicate is in it
+    assert len(planted) / len(pairs) > 0.6
+    filed = set(pairs)
+    found = sum(1 for a, b in outcome.planted if (min(a, b), max(a, b)) in filed)
+    assert found >= 0.9 * len(outcome.planted)
 
 
 def _draft(person: Person) -> dict:
