@@ -98,7 +98,7 @@ done
 cpu() {  # CPU seconds of the processes whose command line matches $1
   ps -eo times=,args= | awk -v pat="$1" '{t = $1; $1 = ""} $0 ~ pat {s += t} END {print s + 0}'
 }
-cpu_before="$(cpu 'gunicorn|jisr') $(cpu '^postgres')"
+cpu_before="$(cpu 'gunicorn|jisr') $(cpu '^ postgres')"
 
 (while true; do cut -d' ' -f1 /proc/loadavg; sleep 5; done) > "$OUT/loadavg.txt" &
 sampler=$!
@@ -111,7 +111,7 @@ LOAD_PLAN="$OUT/plan.json" /usr/bin/time -o "$OUT/locust.time" -f "locust and it
   --exit-code-on-error 0 2>&1 | tail -n 40
 kill "$sampler" 2>/dev/null || true
 sampler=
-cpu_after="$(cpu 'gunicorn|jisr') $(cpu '^postgres')"
+cpu_after="$(cpu 'gunicorn|jisr') $(cpu '^ postgres')"
 
 echo "== result"
 $BIN/python $HERE/summary.py "$OUT/times.json" "$RESULTS/load-$STAMP.json"

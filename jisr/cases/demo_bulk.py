@@ -13,13 +13,23 @@ to the follow-up of their case. One transaction and one audit entry (demo.AUDIT_
 the count), like registry/demo.py whose writer it uses (ids reserved from the sequences,
 ``COPY`` on PostgreSQL, plain inserts on SQLite).
 
+The work is shared as in a real centre: each centre that gets cases first gets the social
+workers it needs for about :data:`CASELOAD` open cases each, and a reception officer for
+every :data:`WORKERS_PER_RECEPTION` of them (created in bulk, one ``accounts.demo.staff``
+audit entry); referrals settle (only oriented cases and recent ones in a pathway still have
+open referrals); and a service's capacity holds: the open referrals holding its places never
+outnumber them, the others wait on its list, oldest first, as referral_services.py queues
+them.
+
 Not written: listening answers, notes, documents, per-row audit entries (the audit entry
 of the load stands for them).
 """
 
 from __future__ import annotations
 
+import heapq
 import json
+import math
 import random
 from collections import defaultdict
 from datetime import datetime, time, timedelta
@@ -64,6 +74,28 @@ ORDER = ["received", "listened", "oriented", "in_pathway", "follow_up", "closed"
 WAIT = {"received": (0, 12), "listened": (1, 20), "oriented": (3, 30),
         "in_pathway": (30, 200), "follow_up": (10, 90)}
 
+# Open cases a social worker carries: about 100 to 150 in real centres. A centre gets the
+# workers its open cases need, the demo's named worker (youssef) included and no fuller.
+CASELOAD = 130
+WORKERS_PER_RECEPTION = 4  # a reception officer for about this many social workers
+# A waiting list holds at most this many times the service's places: beyond, the worker
+# refers to another service with a free place, or the service declines (NO_PLACE).
+QUEUE_FACTOR = 2
+# The persona of each role at the demo's own centre, who takes its cases first.
+PERSONAS = {Role.SOCIAL_WORKER: "youssef", Role.RECEPTION_OFFICER: "amina"}
+# Days a service takes once it has accepted someone (a course, a grant, equipment).
+SERVICE_DAYS = (7, 90)
+DECLINE_REASONS = ["Pas de place avant plusieurs mois",
+                   "La personne ne remplit pas les conditions d'accès au service",
+                   "Le service ne correspond pas à la situation de la personne"]
+SHARED = {True: json.dumps(["request"]), False: "[]"}  # the column, encoded once
+NO_PLACE = "Pas de place : la liste d'attente du service est complète"
+NOT_DELIVERED = ["La personne ne s'est pas présentée aux rendez-vous",
+                 "La personne a déménagé avant le début du service"]
+WITHDRAWN = ["La personne a trouvé une solution par elle-même",
+             "La personne ne souhaite plus ce service",
+             "Orientée vers un service plus proche de chez elle"]
+
 
 def stage_plan(count: int, rng: random.Random) -> list[str]:
     """``count`` target stages in demo.TARGETS' proportions (largest remainders), shuffled."""
@@ -80,32 +112,26 @@ def stage_plan(count: int, rng: random.Random) -> list[str]:
     return out
 
 
-def _staff(centre_ids) -> dict[int, dict]:
-    """The manager, worker and reception officer of each centre (the personas first)."""
+def _staffed(centre_ids) -> set[int]:
+    """The centres with a manager, a social worker and a reception officer."""
     from jisr.accounts.models import User
 
     roles = (Role.CENTRE_MANAGER, Role.SOCIAL_WORKER, Role.RECEPTION_OFFICER)
-    staff: dict[int, dict] = defaultdict(dict)
-    for user in (User.objects.filter(centre_id__in=centre_ids, role__in=roles, is_active=True)
-                 .order_by("username")):
-        staff[user.centre_id][user.role] = user  # the last by name, as demo.py
-    for username in ("khadija", "youssef", "amina"):
-        user = User.objects.filter(username=username, is_active=True).first()
-        if user and user.centre_id in staff and user.role in roles:
-            staff[user.centre_id][user.role] = user
-    return {c: s for c, s in staff.items() if len(s) == len(roles)}
+    counts = (User.objects.filter(centre_id__in=centre_ids, role__in=roles, is_active=True)
+              .values("centre_id").annotate(n=Count("role", distinct=True)))
+    return {row["centre_id"] for row in counts if row["n"] == len(roles)}
 
 
-def _centres(missing: int) -> list[tuple[int, dict, list[int]]]:
-    """(centre id, staff, person ids) sharing ``missing`` cases over the centres with staff
-    and registered persons without a case, the personas' centre first."""
+def _centres(missing: int) -> list[tuple[int, list[int]]]:
+    """(centre id, person ids) sharing ``missing`` cases over the centres with staff and
+    registered persons without a case, the personas' centre first."""
     from jisr.accounts.models import User
     from jisr.network.models import Centre
     from jisr.registry.models import Person
 
     jisr = Centre.objects.filter(kind=Centre.Kind.JISR).values_list("pk", flat=True)
-    staff = _staff(list(jisr))
-    free = (Person.objects.filter(merged_into=None, registered_at__in=list(staff))
+    staffed = _staffed(list(jisr))
+    free = (Person.objects.filter(merged_into=None, registered_at__in=list(staffed))
             .exclude(cases__isnull=False))
     sizes = dict(free.values_list("registered_at").annotate(n=Count("pk")))
     ids = sorted(sizes, key=lambda c: sizes[c])  # smallest first: the rest go to the larger
@@ -116,11 +142,113 @@ def _centres(missing: int) -> list[tuple[int, dict, list[int]]]:
             continue
         persons = list(free.filter(registered_at=centre_id).order_by("pk")
                        .values_list("pk", flat=True)[:take])
-        out.append((centre_id, staff[centre_id], persons))
+        out.append((centre_id, persons))
         left -= len(persons)
     first = User.objects.filter(username="khadija").values_list("centre_id", flat=True).first()
     out.sort(key=lambda row: row[0] != first)
     return out
+
+
+class _Team:
+    """The social workers and reception officers of a centre who take its new cases: an
+    open case goes to the worker with the fewest open cases (at random among equals), so
+    the caseloads even out below CASELOAD; a closed one to any of them."""
+
+    def __init__(self, rng: random.Random, workers: list[int], loads: dict[int, int],
+                 receptions: list[int]) -> None:
+        self.rng = rng
+        self.workers = workers
+        self.receptions = receptions
+        self.heap = [(loads.get(w, 0), rng.random(), w) for w in workers]
+        heapq.heapify(self.heap)
+
+    def worker(self, *, open_case: bool) -> int:
+        if not open_case:
+            return self.rng.choice(self.workers)
+        load, _tie, worker = self.heap[0]
+        heapq.heapreplace(self.heap, (load + 1, self.rng.random(), worker))
+        return worker
+
+    def reception(self) -> int:
+        return self.rng.choice(self.receptions)
+
+
+def _teams(open_cases: dict[int, int], rng: random.Random) -> tuple[dict[int, _Team], int]:
+    """A team for each centre, ``open_cases`` being the open cases it is about to get:
+    its workers in order (the persona first, then the oldest accounts) as far as their room
+    under CASELOAD covers them, and new ones (``<centre code>.social-2``…) for the rest; a
+    reception officer for every WORKERS_PER_RECEPTION workers (``.reception-2``…). Returns
+    the teams and how many accounts were created."""
+    from django.contrib.auth.hashers import make_password
+
+    from jisr.accounts import demo as accounts_demo
+    from jisr.accounts.models import User
+    from jisr.cases.models import Case
+    from jisr.network.models import Centre
+
+    ids = list(open_cases)
+    roles = (Role.SOCIAL_WORKER, Role.RECEPTION_OFFICER)
+    staff: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    rows = (User.objects.filter(centre_id__in=ids, role__in=roles, is_active=True)
+            .values_list("pk", "username", "centre_id", "role"))
+    for pk, _username, centre_id, role in sorted(
+            rows, key=lambda r: (r[1] != PERSONAS.get(r[3]), r[0])):
+        staff[centre_id][role].append(pk)
+    loads = dict(Case.objects.filter(assigned_to__centre_id__in=ids,
+                                     assigned_to__role=Role.SOCIAL_WORKER)
+                 .exclude(stage="closed").values_list("assigned_to")
+                 .annotate(n=Count("pk")).order_by())
+    taken = set(User.objects.filter(centre_id__in=ids).values_list("username", flat=True))
+    codes = dict(Centre.objects.filter(pk__in=ids).values_list("pk", "code"))
+    wanted: list[tuple[int, str, str]] = []  # (centre, role, username) to create
+    teams: dict[int, tuple[list[int], list[int]]] = {}
+
+    def names(centre_id: int, role: str, count: int) -> None:
+        prefix = f"{codes[centre_id].lower()}.{role.split('_')[0]}"
+        number = 2
+        while count:
+            username = f"{prefix}-{number}"
+            number += 1
+            if username not in taken:
+                taken.add(username)
+                wanted.append((centre_id, role, username))
+                count -= 1
+
+    for centre_id in ids:
+        workers, room, need = [], 0, open_cases[centre_id]
+        for pk in staff[centre_id][Role.SOCIAL_WORKER]:
+            if workers and room >= need:
+                break
+            workers.append(pk)
+            room += max(0, CASELOAD - loads.get(pk, 0))
+        more = math.ceil(max(0, need - room) / CASELOAD)
+        names(centre_id, Role.SOCIAL_WORKER, more)
+        desks = max(1, math.ceil((len(workers) + more) / WORKERS_PER_RECEPTION))
+        receptions = staff[centre_id][Role.RECEPTION_OFFICER][:desks]
+        names(centre_id, Role.RECEPTION_OFFICER, desks - len(receptions))
+        teams[centre_id] = (workers, receptions)
+    new = []
+    if wanted:
+        hashed = make_password(accounts_demo.password())  # one hash: hashing is slow
+        for centre_id, role, username in wanted:
+            first, last, name_ar = accounts_demo._name(rng)
+            user = User(username=username, role=role, first_name=first, last_name=last,
+                        full_name_ar=name_ar, email=f"{username}@demo.jisr.ma",
+                        password=hashed, centre_id=centre_id)
+            # The usernames were checked free above, in this transaction.
+            user.full_clean(exclude=["password"], validate_unique=False)
+            new.append(user)
+        User.objects.bulk_create(new)
+        audit.record_bulk(actor=None, action="accounts.demo.staff",
+                          object_type="accounts.user", count=len(new),
+                          reason=f"social workers and reception officers for the demo "
+                                 f"cases, {CASELOAD} open cases a worker")
+    created: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for user in new:
+        created[user.centre_id, user.role].append(user.pk)
+    return {centre_id: _Team(rng, workers + created[centre_id, Role.SOCIAL_WORKER], loads,
+                             receptions + created[centre_id, Role.RECEPTION_OFFICER])
+            for centre_id, (workers, receptions) in teams.items()}, len(new)
 
 
 def _offerings(centre_id: int) -> list[dict]:
@@ -130,7 +258,7 @@ def _offerings(centre_id: int) -> list[dict]:
 
     centre = Centre.objects.select_related("commune__province").get(pk=centre_id)
     active = ServiceOffering.objects.filter(status=ServiceOffering.Status.ACTIVE)
-    fields = ("pk", "centre_id", "partner_id", "response_days", "delivery_days")
+    fields = ("pk", "centre_id", "partner_id", "response_days", "delivery_days", "capacity")
     rows = list(active.filter(centre_id=centre_id).values(*fields)[:4])
     rows += list(active.filter(partner__region_id=centre.commune.province.region_id)
                  .values(*fields)[:6])
@@ -154,12 +282,101 @@ def _templates() -> list[tuple]:
                      .prefetch_related("steps").order_by("code")):
         steps = [{name: getattr(step, name if name != "service" else "service_id")
                   for name in STEP_COPY} for step in template.steps.all()]
+        for step in steps:  # the columns copied, encoded once (half a million step rows)
+            step["row"] = tuple(_json(step[name] or []) if name == "outcome_choices"
+                                else step[name] for name in STEP_COPY)
         out.append((template, steps))
     return out
 
 
 def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+def _referral(*, case_id: int, offering: dict, centre_id: int, status: str, shared: bool,
+              request: str, worker: int, created: datetime, now: datetime,
+              sent: datetime | None = None, answered: datetime | None = None,
+              decline_reason: str = "", outcome: datetime | None = None,
+              outcome_note: str = "", withdraw_reason: str = "") -> tuple:
+    """A referral row (REFERRAL_FIELDS) as the services leave it at ``status``;
+    ``shared``: the person's request is shared beyond the identity card."""
+    due = sent + timedelta(days=offering["response_days"]) if sent else None
+    receiver = offering["receiver"] or worker
+    # As referral_accept sets it; the deadline job would have flagged it once past.
+    delivery_due = answered + timedelta(days=offering["delivery_days"] or
+                                        settings.JISR_REFERRAL_DELIVERY_DAYS) \
+        if answered and status in ("accepted", "delivered", "not_delivered") else None
+    return (case_id, offering["pk"], centre_id, status, SHARED[shared],
+            request if shared else "", "[]", "", worker, created, sent, due,
+            receiver if answered else None, answered, decline_reason,
+            receiver if outcome else None, outcome, outcome_note, None,
+            due if status == "sent" and due < now else None, withdraw_reason, delivery_due,
+            delivery_due if status == "accepted" and delivery_due < now else None)
+
+
+class _Places:
+    """The places of the offerings with a capacity and their waiting lists, kept as
+    referral_services.py keeps them (``has_free_place``, ``queue_position``): the
+    referrals already in the database count from the start; the open referrals generated
+    are set aside and placed at the end, oldest first, so the oldest hold the places and the
+    next ones wait in the order they were made (their ids follow it: a queue position is an
+    order of ids)."""
+
+    def __init__(self, rng: random.Random, now: datetime) -> None:
+        from jisr.cases.referrals import Referral
+
+        self.rng, self.now = rng, now
+        self.held: dict[int, int] = defaultdict(int)
+        self.waiting: dict[int, int] = defaultdict(int)
+        for offering_id, status, n in (
+                Referral.objects.filter(offering__capacity__isnull=False,
+                                        status__in=[*Referral.HOLDS_PLACE, "waiting"])
+                .values_list("offering_id", "status").annotate(n=Count("pk")).order_by()):
+            (self.waiting if status == "waiting" else self.held)[offering_id] += n
+        self.pending: list[tuple] = []
+        self.stats: dict[str, int] = defaultdict(int)
+
+    def hold(self, *, offering: dict, status: str, taken: set, choices: list[dict],
+             **fields) -> None:
+        """An open referral (sent or accepted) to place at the end; ``taken``: the case's
+        offerings (never two referrals of a case to one), ``choices``: where else its
+        worker may refer."""
+        self.pending.append((fields["created"], len(self.pending), offering, status, taken,
+                             choices, fields))
+
+    def _free(self, offering: dict) -> bool:
+        return offering["capacity"] is None or \
+            self.held[offering["pk"]] < offering["capacity"]
+
+    def place(self) -> list[tuple]:
+        rng, now = self.rng, self.now
+        rows = []
+        for created, _n, offering, status, taken, choices, fields in sorted(
+                self.pending, key=lambda p: p[:2]):
+            if not self._free(offering):
+                if self.waiting[offering["pk"]] < QUEUE_FACTOR * offering["capacity"]:
+                    self.waiting[offering["pk"]] += 1
+                    self.stats["waiting"] += 1
+                    rows.append(_referral(offering=offering, status="waiting", now=now,
+                                          **{**fields, "answered": None}))
+                    continue
+                elsewhere = [o for o in choices if o["pk"] not in taken and self._free(o)]
+                if not elsewhere:  # declined from its full waiting list, never sent
+                    answered = min(now, created + timedelta(hours=rng.uniform(2, 72)))
+                    rows.append(_referral(offering=offering, status="declined", now=now,
+                                          decline_reason=NO_PLACE,
+                                          **{**fields, "answered": answered}))
+                    self.stats["no place"] += 1
+                    continue
+                offering = rng.choice(elsewhere)  # the worker refers where a place is free
+                taken.add(offering["pk"])
+                self.stats["elsewhere"] += 1
+            if offering["capacity"] is not None:
+                self.held[offering["pk"]] += 1
+            rows.append(_referral(offering=offering, status=status, sent=created, now=now,
+                                  **fields))
+        self.pending = []
+        return rows
 
 
 class _Load:
@@ -196,6 +413,7 @@ class _Generator:
         self.rng = rng
         self.now = now
         self.templates = templates
+        self.places = _Places(rng, now)
         self.slots: dict[int, int] = {}  # next free listening slot of each worker
         self.first_day: dict[int, object] = {}
         self.stages: dict[str, int] = defaultdict(int)
@@ -203,16 +421,22 @@ class _Generator:
         self.opened: dict[int, datetime] = {}  # each person's earliest generated case
         self.consents: dict[int, list] = {}  # consents to the follow-up, written last
 
-    def _slot(self, worker_id: int) -> datetime:
-        """The worker's next free 45-minute slot on a working day after the last booked."""
+    def book_after(self, worker_ids) -> None:
+        """Where each worker's free slots begin: the day after their last appointment, from
+        tomorrow (one query for all the workers, not one each)."""
         from jisr.cases.models import Appointment
 
+        last = dict(Appointment.objects.filter(worker_id__in=list(worker_ids))
+                    .values_list("worker").annotate(m=Max("start")).order_by())
+        tomorrow = timezone.localdate() + timedelta(days=1)
+        for worker_id in worker_ids:
+            self.first_day[worker_id] = max(tomorrow, timezone.localtime(
+                last[worker_id]).date() + timedelta(days=1)) if worker_id in last else tomorrow
+
+    def _slot(self, worker_id: int) -> datetime:
+        """The worker's next free 45-minute slot on a working day after the last booked."""
         if worker_id not in self.first_day:
-            last = Appointment.objects.filter(worker_id=worker_id).aggregate(m=Max("start"))["m"]
-            start = max(timezone.localdate() + timedelta(days=1),
-                        (timezone.localtime(last).date() + timedelta(days=1)) if last else
-                        timezone.localdate())
-            self.first_day[worker_id] = start
+            self.book_after([worker_id])
         index = self.slots.get(worker_id, 0)
         self.slots[worker_id] = index + 1
         day, slot = self.first_day[worker_id], index
@@ -226,13 +450,14 @@ class _Generator:
         return timezone.make_aware(moment)
 
     def case(self, load: _Load, *, case_id: int, plan_id_of, person_id: int, centre_id: int,
-             staff: dict, household_id, target: str, offerings: list[dict],
+             team: _Team, household_id, target: str, offerings: list[dict],
              has_consent: bool, has_follow: bool, before: datetime | None = None) -> None:
         from jisr.cases.demo import REQUESTS
         from jisr.cases.models import CaseEvent
 
         rng, now = self.rng, self.now
-        worker, reception = staff[Role.SOCIAL_WORKER].pk, staff[Role.RECEPTION_OFFICER].pk
+        worker = team.worker(open_case=target != "closed")
+        reception = team.reception()
         reach = ORDER.index(target)
         # When each stage was reached, forward from the opening; the whole story then ends
         # up to two years back (more of them recent), received cases in the last days.
@@ -278,44 +503,60 @@ class _Generator:
             load.appointments.append((case_id, centre_id, worker, start, 45, "booked",
                                       reception, opened, "listening", None))
         if reach >= 2 and offerings:
-            self._referrals(load, case_id, centre_id, worker, request, offerings,
-                            at[2] - timedelta(minutes=10), settled=reach >= 3,
-                            until=at[3] if reach >= 3 else now)
+            self._referrals(load, case_id, centre_id, worker, request, offerings, at, reach)
         if reach >= 3 and self.templates:
             self._plan(load, case_id, plan_id_of(case_id), worker, at, reach)
         self.stages[target] += 1
         self.made += 1
 
-    def _referrals(self, load, case_id, centre_id, worker, request, offerings, sent,
-                   *, settled: bool, until: datetime) -> None:
+    def _referrals(self, load, case_id, centre_id, worker, request, offerings, at,
+                   reach) -> None:
+        """The case's referrals, made at its orientation, each where its life has got to
+        now: the service answers within its response time (one in five late, so some are
+        overdue), declines some, and serves the others for SERVICE_DAYS; the worker
+        withdraws a few. So only recent referrals are still open (sent or accepted), of
+        oriented cases and of cases in a pathway; those of cases in follow-up or closed
+        ended before the follow-up began. The open ones take their offering's places at the
+        end (_Places)."""
         rng, now = self.rng, self.now
-        for offering in rng.sample(offerings, k=min(len(offerings), rng.choice([1, 1, 2]))):
-            shared = ["request"] if rng.random() < 0.5 else []
-            due = sent + timedelta(days=offering["response_days"])
-            receiver = offering["receiver"] or worker
-            roll = rng.random()
-            status = ("delivered" if roll < 0.6 else "accepted" if roll < 0.8 else "declined") \
-                if settled else ("sent" if roll < 0.45 else "accepted" if roll < 0.8
-                                 else "declined")
-            answered = None if status == "sent" else min(
-                now, sent + timedelta(hours=rng.uniform(2, 24 * offering["response_days"])))
-            outcome = None
-            if status == "delivered":
-                outcome = min(now, answered + timedelta(hours=rng.uniform(2, 24 * 30)),
-                              max(until, answered))
-            # As referral_accept sets it; the deadline job would have flagged it once past.
-            delivery_due = answered + timedelta(days=offering["delivery_days"] or
-                                                settings.JISR_REFERRAL_DELIVERY_DAYS) \
-                if status in ("accepted", "delivered") else None
-            load.referrals.append((
-                case_id, offering["pk"], centre_id, status, _json(shared),
-                request if shared else "", "[]", "", worker, sent, sent, due,
-                receiver if answered else None, answered,
-                "Pas de place avant plusieurs mois" if status == "declined" else "",
-                receiver if outcome else None, outcome,
-                "Service rendu, la personne est venue" if outcome else "", None,
-                due if status == "sent" and due < now else None, "", delivery_due,
-                delivery_due if status == "accepted" and delivery_due < now else None))
+        sent = at[2] - timedelta(minutes=10)
+        end = at[4] if reach >= 4 else now
+        chosen = rng.sample(offerings, k=min(len(offerings), rng.choice([1, 1, 2])))
+        taken = {offering["pk"] for offering in chosen}
+        for offering in chosen:
+            days = offering["response_days"]
+            row = {"case_id": case_id, "centre_id": centre_id, "request": request,
+                   "shared": rng.random() < 0.5, "worker": worker,
+                   "created": sent}
+            answered = sent + timedelta(hours=rng.uniform(2, 24 * days) if rng.random() < 0.8
+                                        else rng.uniform(24 * days, 24 * (days + 60)))
+            if reach != 2:  # a case goes on to its pathway once the services have answered
+                answered = min(answered, end)
+            fate = rng.random()
+            if answered > now:
+                self.places.hold(offering=offering, status="sent", taken=taken,
+                                 choices=offerings, answered=None, **row)
+            elif fate < 0.15:
+                load.referrals.append(_referral(
+                    offering=offering, status="declined", sent=sent, answered=answered,
+                    decline_reason=rng.choice(DECLINE_REASONS), now=now, **row))
+            elif fate < 0.22:
+                load.referrals.append(_referral(
+                    offering=offering, status="withdrawn", sent=sent, now=now,
+                    withdraw_reason=rng.choice(WITHDRAWN), **row))
+            else:
+                done = answered + timedelta(days=rng.uniform(*SERVICE_DAYS))
+                if done > now and reach <= 3:  # the service is still going on
+                    self.places.hold(offering=offering, status="accepted", taken=taken,
+                                     choices=offerings, answered=answered, **row)
+                    continue
+                # Cases still oriented are those whose services fell through more often.
+                delivered = rng.random() < (0.5 if reach == 2 else 0.85)
+                load.referrals.append(_referral(
+                    offering=offering, status="delivered" if delivered else "not_delivered",
+                    sent=sent, answered=answered, outcome=min(done, end),
+                    outcome_note="Service rendu, la personne est venue" if delivered
+                    else rng.choice(NOT_DELIVERED), now=now, **row))
 
     def _plan(self, load, case_id, plan_id, worker, at, reach) -> None:
         rng, now = self.rng, self.now
@@ -335,8 +576,7 @@ class _Generator:
         end = finished or now
         for index, step in enumerate(steps):
             due += timedelta(days=step["duration_days"])
-            row = [step[name] for name in STEP_COPY]
-            row[STEP_COPY.index("outcome_choices")] = _json(step["outcome_choices"] or [])
+            row = step["row"]
             owner = worker if step["owner_role"] == Role.SOCIAL_WORKER else None
             if index < done:
                 completed = created + (end - created) * (index + 1) / (len(steps) + 1)
@@ -355,13 +595,13 @@ class _Generator:
                 None, None))
 
 
-def _load_centre(writer, generator: _Generator, centre_id: int, staff: dict,
-                 persons: list[int], targets: list[str], *, earlier: bool = False) -> None:
+def _load_centre(writer, generator: _Generator, centre_id: int, team: _Team,
+                 offerings: list[dict], persons: list[int], targets: list[str], *,
+                 earlier: bool = False) -> None:
     from jisr.cases.models import Case
     from jisr.cases.pathways import Plan
     from jisr.registry.models import Consent, HouseholdMembership, PersonFollow
 
-    offerings = _offerings(centre_id)
     for start in range(0, len(persons), CHUNK):
         ids = persons[start:start + CHUNK]
         consented = set(Consent.objects.filter(
@@ -372,7 +612,7 @@ def _load_centre(writer, generator: _Generator, centre_id: int, staff: dict,
             .values_list("person_id", flat=True))
         households = dict(HouseholdMembership.objects.filter(
             person_id__in=ids, end=None).values_list("person_id", "household_id"))
-        chunk_targets = [targets.pop() for _i in ids]
+        chunk_targets = targets[start:start + CHUNK]
         case_ids = writer.reserve(Case, len(ids))
         planned = [c for c, t in zip(case_ids, chunk_targets, strict=True)
                    if ORDER.index(t) >= 3]
@@ -380,7 +620,7 @@ def _load_centre(writer, generator: _Generator, centre_id: int, staff: dict,
         load = _Load()
         for case_id, person_id, target in zip(case_ids, ids, chunk_targets, strict=True):
             generator.case(load, case_id=case_id, plan_id_of=plan_ids.get,
-                           person_id=person_id, centre_id=centre_id, staff=staff,
+                           person_id=person_id, centre_id=centre_id, team=team,
                            household_id=households.get(person_id), target=target,
                            offerings=offerings, has_consent=person_id in consented,
                            has_follow=person_id in followed,
@@ -391,6 +631,7 @@ def _load_centre(writer, generator: _Generator, centre_id: int, staff: dict,
 def build(*, cases: int, seed: int = 2026, progress=None) -> dict[str, int]:
     """The demo step's bulk path: make the demo hold ``cases`` generated cases."""
     from jisr.cases import demo
+    from jisr.cases.referrals import Referral
     from jisr.registry.demo import _Writer
     from jisr.registry.models import Consent
 
@@ -401,11 +642,18 @@ def build(*, cases: int, seed: int = 2026, progress=None) -> dict[str, int]:
     now = timezone.now()
     with transaction.atomic():
         centres = _centres(missing)
+        plan = stage_plan(sum(len(p) for _c, p in centres), rng)
+        targets = {centre_id: [plan.pop() for _p in persons] for centre_id, persons in centres}
+        # The staff first: the open cases each centre gets tell how many workers it needs.
+        teams, staffed = _teams({centre_id: sum(t != "closed" for t in targets[centre_id])
+                                 for centre_id, _p in centres}, rng)
         generator = _Generator(rng, now, _templates())
+        generator.book_after([w for team in teams.values() for w in team.workers])
+        offerings = {centre_id: _offerings(centre_id) for centre_id, _p in centres}
         writer = _Writer()
-        targets = stage_plan(sum(len(p) for _c, _s, p in centres), rng)
-        for centre_id, staff, persons in centres:
-            _load_centre(writer, generator, centre_id, staff, persons, targets)
+        for centre_id, persons in centres:
+            _load_centre(writer, generator, centre_id, teams[centre_id],
+                         offerings[centre_id], persons, targets[centre_id])
             if progress:
                 progress(generator.made, missing)
         # More cases than persons without one: earlier episodes for the same persons,
@@ -413,17 +661,20 @@ def build(*, cases: int, seed: int = 2026, progress=None) -> dict[str, int]:
         left = missing - generator.made
         while left > 0 and generator.made:
             rounds, share = [], left
-            for index, (centre_id, staff, persons) in enumerate(
-                    sorted(centres, key=lambda row: len(row[2]))):
+            for index, (centre_id, persons) in enumerate(
+                    sorted(centres, key=lambda row: len(row[1]))):
                 take = persons[:min(len(persons), -(-share // (len(centres) - index)))]
-                rounds.append((centre_id, staff, take))
+                rounds.append((centre_id, take))
                 share -= len(take)
-            for centre_id, staff, persons in rounds:
-                _load_centre(writer, generator, centre_id, staff, persons,
-                             ["closed"] * len(persons), earlier=True)
+            for centre_id, persons in rounds:
+                _load_centre(writer, generator, centre_id, teams[centre_id],
+                             offerings[centre_id], persons, ["closed"] * len(persons),
+                             earlier=True)
             left = missing - generator.made
             if progress:
                 progress(generator.made, missing)
+        # The open referrals, oldest first: they take the places, then the waiting lists.
+        writer.write(Referral, REFERRAL_FIELDS, generator.places.place())
         writer.write(Consent, CONSENT_FIELDS, [tuple(r) for r in generator.consents.values()])
         if generator.made:
             audit.record_bulk(actor=None, action=demo.AUDIT_ACTION, object_type="cases.case",
@@ -432,6 +683,8 @@ def build(*, cases: int, seed: int = 2026, progress=None) -> dict[str, int]:
     if writer.postgres and generator.made:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE cases_case, cases_caseevent, cases_referral, cases_plan, "
-                           "cases_planstep, cases_appointment, cases_followup")
+                           "cases_planstep, cases_appointment, cases_followup, accounts_user")
     return {"cases": generator.made,
-            **{f"at {stage}": n for stage, n in sorted(generator.stages.items())}}
+            **{f"at {stage}": n for stage, n in sorted(generator.stages.items())},
+            "staff added": staffed, **{f"referrals {key}": n for key, n in
+                                       sorted(generator.places.stats.items())}}

@@ -2,11 +2,17 @@
 every stage with consistent timelines, referrals and plans, counted once, and readable by
 the work views and the figures (and not by an outsider)."""
 
+from datetime import timedelta
+from math import ceil
+
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from jisr.accounts import demo as accounts_demo
 from jisr.accounts import policy
-from jisr.cases import demo, demo_bulk, work
+from jisr.accounts.models import User
+from jisr.accounts.roles import Role
+from jisr.cases import demo, demo_bulk, referral_services, work
 from jisr.cases.models import Appointment, Case, CaseEvent
 from jisr.cases.pathways import FollowUp, Plan, PlanStep
 from jisr.cases.referrals import Referral
@@ -18,8 +24,8 @@ from jisr.reports.models import KpiCell
 from jisr.testing.person_factories import PersonFactory
 
 
-def _bulk_cases(world, count=40):
-    for i in range(50):
+def _bulk_cases(world, count=40, persons=50):
+    for i in range(persons):
         PersonFactory(registered_at=world.centre_marrakech, first_name_lat=f"Bulk{i}")
     before = set(Case.objects.values_list("pk", flat=True))
     counts = demo.build(cases=count, seed=11, bulk=True)
@@ -98,14 +104,27 @@ def test_bulk_demo_referrals_and_plans_fit_the_stage(world):
         assert offering.status == ServiceOffering.Status.ACTIVE
         assert offering.centre_id == world.centre_marrakech.pk or \
             offering.partner.region_id == region
-        if referral.status != "declined":
+        if referral.status == "waiting" or referral.decline_reason == demo_bulk.NO_PLACE:
+            # The waiting list (and declined from it): never sent, no deadline.
+            assert referral.sent_at is None and referral.due_at is None
+        else:
             assert referral.sent_at and referral.due_at > referral.sent_at
-        if referral.status in ("accepted", "declined", "delivered"):
-            assert referral.answered_at >= referral.sent_at and referral.answered_by_id
-        if referral.status == "delivered":
+        if referral.status in ("accepted", "declined", "delivered", "not_delivered"):
+            assert referral.answered_at >= referral.created_at and referral.answered_by_id
+        if referral.status in ("delivered", "not_delivered"):
             assert referral.outcome_at >= referral.answered_at
-    assert not referrals.filter(case__stage__in=["in_pathway", "follow_up", "closed"],
-                                status="sent").exists()
+        # Every ending says why, as the services require.
+        assert referral.status != "declined" or len(referral.decline_reason) >= 10
+        assert referral.status != "not_delivered" or len(referral.outcome_note) >= 10
+        assert referral.status != "withdrawn" or len(referral.withdraw_reason) >= 10
+    # Referrals settle: those of cases past their pathway have all ended, those of cases in
+    # a pathway are accepted only while the service goes on (recently), never unanswered.
+    assert not referrals.filter(case__stage__in=["follow_up", "closed"],
+                                status__in=Referral.OPEN).exists()
+    assert not referrals.filter(case__stage="in_pathway", status="sent").exists()
+    longest = timedelta(days=demo_bulk.SERVICE_DAYS[1])
+    assert not referrals.filter(case__stage="in_pathway", status="accepted",
+                                answered_at__lt=timezone.now() - longest).exists()
     planned = cases.filter(stage__in=["in_pathway", "follow_up", "closed"])
     assert Plan.objects.filter(case__in=planned).count() == planned.count()
     assert not Plan.objects.filter(case__stage__in=["received", "listened", "oriented"],
@@ -137,7 +156,7 @@ def test_bulk_demo_cases_feed_the_work_views_and_figures_not_the_outsider(world)
 def test_more_cases_than_free_persons_gives_them_earlier_closed_episodes(world):
     for i in range(10):
         PersonFactory(registered_at=world.centre_marrakech, first_name_lat=f"Again{i}")
-    free = sum(len(p) for _c, _s, p in demo_bulk._centres(10_000))
+    free = sum(len(p) for _c, p in demo_bulk._centres(10_000))
     before = set(Case.objects.values_list("pk", flat=True))
     counts = demo.build(cases=free + 6, seed=3, bulk=True)
     assert counts["cases"] == free + 6
@@ -165,3 +184,110 @@ def test_bulk_demo_cases_open_in_the_pages_of_the_worker_not_the_outsider(world,
         assert outsider.get(f"/cases/{case.pk}/").status_code in (403, 404)
     for url in ("/cases/work/", "/cases/work/queues/"):
         assert worker.get(url).status_code == 200
+
+
+def _open_caseloads(centre):
+    return dict(Case.objects.filter(lead_centre=centre).exclude(stage="closed")
+                .values_list("assigned_to").annotate(n=Count("pk")).order_by())
+
+
+def test_bulk_demo_staffs_each_centre_for_a_realistic_caseload(world, monkeypatch):
+    # Given a caseload of 8 open cases a worker (130 in the demo: a test of 60 cases)
+    monkeypatch.setattr(demo_bulk, "CASELOAD", 8)
+    centre = world.centre_marrakech
+    staff_before = set(User.objects.values_list("pk", flat=True))
+    # When 60 cases are loaded at the Marrakech centre
+    _counts, cases = _bulk_cases(world, count=60, persons=60)
+    # Then the centre has the workers its open cases need, none above the caseload, the new
+    # open cases shared evenly (the least loaded first), youssef among them.
+    opened = cases.exclude(stage="closed")
+    new = User.objects.exclude(pk__in=staff_before)
+    workers = new.filter(role=Role.SOCIAL_WORKER)
+    assert workers.exists() and not new.exclude(centre=centre).exists()
+    loads = _open_caseloads(centre)
+    takers = set(opened.values_list("assigned_to", flat=True))
+    assert world.youssef.pk in takers and set(workers.values_list("pk", flat=True)) <= takers
+    assert all(loads[w] <= demo_bulk.CASELOAD for w in takers)
+    assert max(loads[w] for w in takers) - min(loads[w] for w in takers) <= 1
+    team = User.objects.filter(centre=centre, role=Role.SOCIAL_WORKER, is_active=True)
+    assert set(cases.values_list("assigned_to", flat=True)) <= set(
+        team.values_list("pk", flat=True))
+    # A reception officer for every four workers, amina first among them.
+    desks = User.objects.filter(centre=centre, role=Role.RECEPTION_OFFICER, is_active=True)
+    assert desks.count() >= ceil(len(takers) / demo_bulk.WORKERS_PER_RECEPTION)
+    assert set(cases.values_list("opened_by", flat=True)) <= set(
+        desks.values_list("pk", flat=True))
+    assert world.amina.pk in set(cases.values_list("opened_by", flat=True))
+    # Demo accounts named as accounts/demo.py names them, in both scripts, one audit entry.
+    for user in new:
+        assert user.username.startswith("jis-07.351.01.0.social-") or \
+            user.username.startswith("jis-07.351.01.0.reception-")
+        assert user.first_name and user.last_name and user.full_name_ar
+        assert user.check_password(accounts_demo.password())
+    entry = AuditEntry.objects.get(action="accounts.demo.staff")
+    assert entry.kind == "bulk" and entry.count == new.count()
+    # Each case's work goes to its worker: stage changes, plan steps, follow-ups,
+    # listening appointments and referrals.
+    for case in cases.prefetch_related("events", "plans__steps", "follow_ups", "referrals",
+                                       "appointments"):
+        worker = case.assigned_to_id
+        assert {e.actor_id for e in case.events.all() if e.kind != "opened"} <= {worker}
+        assert {s.owner_id for p in case.plans.all() for s in p.steps.all()} <= {worker, None}
+        assert {f.worker_id for f in case.follow_ups.all()} <= {worker}
+        assert {a.worker_id for a in case.appointments.all()} <= {worker}
+        assert {r.referred_by_id for r in case.referrals.all()} <= {worker}
+    # A second run adds nothing, no staff either; the outsider reads none of the cases.
+    users = User.objects.count()
+    assert demo.build(cases=60, seed=11, bulk=True) == {}
+    assert User.objects.count() == users
+    assert AuditEntry.objects.filter(action="accounts.demo.staff").count() == 1
+    assert not policy.cases_for(world.karim).filter(pk__in=cases).exists()
+
+
+def test_bulk_demo_staffs_only_what_is_missing_when_more_cases_come(world, monkeypatch):
+    monkeypatch.setattr(demo_bulk, "CASELOAD", 8)
+    _bulk_cases(world, count=30, persons=30)
+    first = set(User.objects.values_list("username", flat=True))
+    # More persons, more cases: only the workers still missing are added, numbered on.
+    _counts, cases = _bulk_cases(world, count=60, persons=30)
+    added = set(User.objects.values_list("username", flat=True)) - first
+    assert added and all(".social-" in name or ".reception-" in name for name in added)
+    loads = _open_caseloads(world.centre_marrakech)
+    assert all(loads[w] <= demo_bulk.CASELOAD
+               for w in cases.exclude(stage="closed").values_list("assigned_to", flat=True))
+
+
+def test_bulk_demo_referrals_respect_capacity_and_queue_the_rest(world):
+    # Given two small services, one of whose places is already held by a referral
+    mine, partner = world.offerings["marrakech"], world.offerings["partner_marrakech"]
+    ServiceOffering.objects.filter(pk=mine.pk).update(capacity=2)
+    ServiceOffering.objects.filter(pk=partner.pk).update(capacity=1)
+    now = timezone.now()
+    Referral.objects.create(case=world.cases["marrakech"], offering=mine,
+                            from_centre=world.centre_marrakech, status="sent",
+                            referred_by=world.youssef, created_at=now, sent_at=now,
+                            due_at=now + timedelta(days=7))
+    # When 120 cases are loaded (about 24 oriented, 30 in a pathway)
+    _counts, cases = _bulk_cases(world, count=120, persons=120)
+    # Then no service holds more places than it has; the others wait, at most
+    # QUEUE_FACTOR times its places, oldest first, never sent; beyond, "no place".
+    referrals = Referral.objects.filter(case__in=cases)
+    for offering in ServiceOffering.objects.filter(pk__in=[mine.pk, partner.pk]):
+        held = Referral.objects.filter(offering=offering, status__in=Referral.HOLDS_PLACE)
+        assert held.count() <= offering.capacity
+        assert not referral_services.has_free_place(offering) or not Referral.objects.filter(
+            offering=offering, status="waiting").exists()
+        waiting = list(Referral.objects.filter(offering=offering, status="waiting")
+                       .order_by("created_at", "pk"))
+        assert len(waiting) <= demo_bulk.QUEUE_FACTOR * offering.capacity
+        assert [referral_services.queue_position(r) for r in waiting] == \
+            list(range(1, len(waiting) + 1))
+        assert all(r.sent_at is None and r.due_at is None and r.answered_at is None
+                   for r in waiting)
+        # The services agree: nothing to move up from the list.
+        assert referral_services.promote_waiting(offering=offering) == []
+    assert referrals.filter(status="waiting").exists()
+    assert referrals.filter(status="declined", decline_reason=demo_bulk.NO_PLACE,
+                            sent_at=None).exists()
+    assert not referrals.filter(case__stage__in=["received", "listened", "follow_up",
+                                                 "closed"], status__in=Referral.OPEN).exists()
