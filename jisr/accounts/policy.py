@@ -293,36 +293,36 @@ def communes_for(user) -> QuerySet:
     needs one of them, :func:`check_centre_location`)."""
     from jisr.territory.models import Arrondissement, Commune
 
-    qs = Commune.objects.select_related("province__region")
-    if not _is_staff_user(user):
-        return qs.none()
-    kind = user.scope_kind
-    if kind == ScopeKind.NATION:
-        return qs
-    if kind == ScopeKind.REGION:
-        return qs.filter(province__region_id=user.region_id)
-    if kind == ScopeKind.PROVINCE:
-        grouped = Arrondissement.objects.filter(prefecture_id=user.province_id)
-        return qs.filter(Q(province_id=user.province_id)
-                         | Q(pk__in=grouped.values("commune_id")))
-    return qs.none()
+    grouped = Arrondissement.objects.filter(prefecture_id=user.province_id)
+    return _within_territory(
+        user, Commune.objects.select_related("province__region"),
+        region="province__region_id",
+        province=Q(province_id=user.province_id) | Q(pk__in=grouped.values("commune_id")))
 
 
 def arrondissements_for(user) -> QuerySet:
     """Arrondissements of the user's territory, where a coordinator may place a centre."""
     from jisr.territory.models import Arrondissement
 
-    qs = Arrondissement.objects.select_related("commune", "prefecture")
+    return _within_territory(
+        user, Arrondissement.objects.select_related("commune", "prefecture"),
+        region="commune__province__region_id",
+        province=Q(commune__province_id=user.province_id) | Q(prefecture_id=user.province_id))
+
+
+def _within_territory(user, qs: QuerySet, *, region: str, province: Q) -> QuerySet:
+    """``qs`` narrowed to a staff member's territory: all of it for a national scope, the
+    rows whose ``region`` lookup is their region, ``province`` for a province's coordinator,
+    nothing for any other scope."""
     if not _is_staff_user(user):
         return qs.none()
     kind = user.scope_kind
     if kind == ScopeKind.NATION:
         return qs
     if kind == ScopeKind.REGION:
-        return qs.filter(commune__province__region_id=user.region_id)
+        return qs.filter(**{region: user.region_id})
     if kind == ScopeKind.PROVINCE:
-        return qs.filter(Q(commune__province_id=user.province_id)
-                         | Q(prefecture_id=user.province_id))
+        return qs.filter(province)
     return qs.none()
 
 
