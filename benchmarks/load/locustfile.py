@@ -169,16 +169,23 @@ class CentreStaff(HttpUser):
         page = self.case_page()
         if page is None:
             return
-        form = REFERRAL_FORM.search(page.text)
-        if not form:
+        if "referral-form-slot" not in page.text:
             return  # this case's stage takes no referral now: the worker goes on
-        offerings = OPTION.findall(form.group(0))
+        # Opening "Refer to a service" draws the form into the page (htmx), as here
+        case_id = page.url.rstrip("/").rsplit("/", 1)[1]
+        with self.client.get(f"/cases/{case_id}/referrals/new/", name="read: referral form",
+                             headers={"HX-Request": "true"}, catch_response=True) as drawn:
+            if drawn.status_code != 200:
+                drawn.failure(f"HTTP {drawn.status_code}")
+                return
+        form = REFERRAL_FORM.search(drawn.text)
+        offerings = OPTION.findall(form.group(0)) if form else []
         if not offerings:
             return
-        case_id = page.url.rstrip("/").rsplit("/", 1)[1]
+        token = CSRF.search(drawn.text).group(1)
         response = self.client.post(f"/cases/{case_id}/referrals/", name="write: referral",
                                     allow_redirects=False, headers={"Referer": page.url},
-                                    data={"csrfmiddlewaretoken": CSRF.search(page.text).group(1),
+                                    data={"csrfmiddlewaretoken": token,
                                           "offering": self.rng.choice(offerings),
                                           "note": "Benchmark"})
         self._landed_without_error(response, "referral")

@@ -83,6 +83,9 @@ from jisr.cases import views_referrals  # noqa: E402
 
 urlpatterns += [
     path("<int:case_id>/referrals/", views_referrals.referral_create, name="referral_create"),
+    path("<int:case_id>/referrals/new/", views_referrals.referral_new, name="referral_new"),
+    path("<int:case_id>/referrals/places/", views_referrals.referral_places,
+         name="referral_places"),
     path("referrals/", views_referrals.referral_inbox, name="referral_inbox"),
     path("referrals/<int:referral_id>/", views_referrals.referral_detail,
          name="referral_detail"),

@@ -19,6 +19,7 @@ from jisr.cases import referral_services as services
 from jisr.cases import selectors as case_selectors
 from jisr.cases.referral_forms import AnswerForm, ReferralForm
 from jisr.cases.referrals import Referral
+from jisr.cases.templatetags.referrals import refer_form
 from jisr.core import audit
 from jisr.core.exceptions import DomainError, ValidationFailed
 from jisr.core.pdf import PDF_LANGUAGES, pdf_response, render_pdf
@@ -50,6 +51,32 @@ def referral_create(request, case_id: int):
     else:
         messages.success(request, _("Referral sent."))
     return redirect("cases:detail", case_id=case.pk)
+
+
+@permission_required("cases.refer")
+def referral_new(request, case_id: int):
+    """The "Refer" form of a case: drawn into the case page when the worker opens "Refer to a
+    service" (htmx), or as a page of its own without JavaScript."""
+    case = case_selectors.case_get_for_user(user=request.user, case_id=case_id)
+    form, not_yet = None, None
+    try:
+        services.check_case_referrable(case)
+        form = refer_form(case)[0]
+    except DomainError as exc:
+        not_yet = exc.message
+    template = "cases/referrals/_form.html" if request.htmx else "cases/referrals/new.html"
+    return render(request, template, {"case": case, "form": form, "not_yet": not_yet})
+
+
+@permission_required("cases.refer")
+def referral_places(request, case_id: int):
+    """The places, waiting lists and answer times of the services the case may be referred
+    to: drawn on demand from the "Refer" form (a region offers a hundred services or more,
+    too long a table to draw on every view of the case page)."""
+    case = case_selectors.case_get_for_user(user=request.user, case_id=case_id)
+    offerings = selectors.with_places(selectors.offering_choices(case=case))
+    template = "cases/referrals/_places.html" if request.htmx else "cases/referrals/places.html"
+    return render(request, template, {"case": case, "offerings": offerings})
 
 
 @permission_required("cases.refer")

@@ -24,13 +24,13 @@ from django.utils.translation import gettext_lazy as _
 from jisr.accounts import policy
 from jisr.cases.models import Appointment, Case, Stage
 
-LIMIT = 50
+LIMIT = 25
 # Totals are exact up to this many and shown as "1000+" beyond: an exact count of a large
 # centre's queue visits every row on each page view, and nobody acts on the thousandth.
 COUNT_CAP = 1000
 # My work lists this many items, the overdue first: a long caseload's page stays readable
 # (and quick), the sections' totals below it tell what else waits.
-SHOWN = 100
+SHOWN = 50
 
 
 @dataclass

@@ -89,6 +89,8 @@ ROUTES: dict[str, str] = {
     "cases:listening_detail": PROTECTED,
     "cases:transfer_answer": PROTECTED,
     "cases:referral_create": PROTECTED,
+    "cases:referral_new": PROTECTED,
+    "cases:referral_places": PROTECTED,
     "cases:referral_inbox": PROTECTED,
     "cases:referral_detail": PROTECTED,
     "cases:referral_answer": PROTECTED,

@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from jisr.core.middleware import SlidingSessionMiddleware
 from jisr.core.models import AuditEntry
 from jisr.testing.personas import PASSWORD, current_code, enrol_totp
 
@@ -80,10 +81,25 @@ def test_roles_without_two_factor_are_not_asked(world, client):
 
 
 def test_an_idle_session_expires(world, client, settings):
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
     _login(client, "youssef")
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     assert client.get("/").url.startswith("/accounts/login/")
+
+
+def test_a_request_slides_the_idle_window_at_most_once_a_minute(world, client):
+    _login(client, "youssef")
+    almost_over = timezone.now() + timedelta(minutes=2)
+    Session.objects.update(expire_date=almost_over)
+    assert client.get("/").status_code == 200
+    # Saved at login less than a minute ago: no write, the window stays where it was
+    assert Session.objects.get().expire_date == almost_over
+    session = client.session
+    session[SlidingSessionMiddleware.KEY] -= SlidingSessionMiddleware.REFRESH_SECONDS
+    session.save()
+    Session.objects.update(expire_date=almost_over)
+    assert client.get("/").status_code == 200
+    assert Session.objects.get().expire_date > timezone.now() + timedelta(minutes=29)
 
 
 def test_password_reset_goes_out_over_smtp_and_the_link_sets_the_password(world, client,

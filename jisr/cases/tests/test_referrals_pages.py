@@ -100,8 +100,13 @@ def test_the_case_page_lists_referrals_and_refers_with_the_waiting_state(
     offering.save()
     client = client_for("youssef")
     page = _body(client.get(f"/cases/{case.pk}/"))
-    assert 'id="referrals"' in page and "referral-form" in page
-    assert "0 of 0 places taken, 0 waiting" in page
+    # The form is drawn when the worker opens "Refer to a service" (at once with no referral
+    # yet), the services labelled with their places and queue
+    assert 'id="referrals"' in page and f'hx-get="/cases/{case.pk}/referrals/new/"' in page
+    assert 'hx-trigger="load"' in page and "0 of 0 places taken" not in page
+    form = _body(client.get(f"/cases/{case.pk}/referrals/new/", HTTP_HX_REQUEST="true"))
+    assert 'class="referral-form"' in form and "<html" not in form
+    assert "0 of 0 places taken, 0 waiting" in form
     response = client.post(f"/cases/{case.pk}/referrals/", {
         "offering": offering.pk, "note": ""}, follow=True)
     body = _body(response)
@@ -112,6 +117,10 @@ def test_the_case_page_lists_referrals_and_refers_with_the_waiting_state(
     # reception reads the list but does not refer
     reception = _body(client_for("amina").get(f"/cases/{case.pk}/"))
     assert referral.reference in reception and "referral-form" not in reception
+    assert client_for("amina").get(f"/cases/{case.pk}/referrals/new/").status_code == 403
+    # once referred, the form waits for the worker to open it
+    page = _body(client.get(f"/cases/{case.pk}/"))
+    assert 'hx-trigger="toggle once from:closest details"' in page
     # no consent: sharing the request with the partner is refused, nothing is created
     response = client.post(f"/cases/{case.pk}/referrals/", {
         "offering": world.offerings["partner_marrakech"].pk, "shared": ["request"]},
@@ -129,6 +138,8 @@ def test_a_case_not_yet_listened_says_why_instead_of_offering_the_refer_form(
         page = _body(client_for("youssef", language).get(f"/cases/{case.pk}/"))
         assert "referral-form" not in page and "refer-not-yet" in page
         assert words in page
+        form = _body(client_for("youssef", language).get(f"/cases/{case.pk}/referrals/new/"))
+        assert "referral-form" not in form and words in form
     assert "refer-not-yet" not in _body(client_for("amina").get(f"/cases/{case.pk}/"))
 
 
@@ -290,3 +301,30 @@ def test_lists_give_the_partner_identity_and_status_and_the_detail_the_shared_co
     assert listed["shared"] == ["request"]
     detail = api_for("rachid").get(f"/api/v1/referrals/{referral.pk}/").json()
     assert detail["request"] == SECRET_REQUEST
+
+
+def test_the_refer_form_and_the_places_work_as_pages_without_javascript(
+        world, client_for, open_case):
+    case = open_case(urgency="urgent")
+    offering = world.offerings["marrakech"]
+    client = client_for("youssef", "fr")
+    form = _body(client.get(f"/cases/{case.pk}/referrals/new/"))
+    assert "<html" in form and 'dir="ltr"' in form and 'class="referral-form"' in form
+    assert f'<option value="{offering.pk}"' in form
+    places = client.get(f"/cases/{case.pk}/referrals/places/")
+    assert places.status_code == 200 and "<html" in _body(places)
+    assert offering.service.name_fr in _body(places)
+    fragment = _body(client.get(f"/cases/{case.pk}/referrals/places/", HTTP_HX_REQUEST="true"))
+    assert 'class="offering-places"' in fragment and "<html" not in fragment
+    arabic = _body(client_for("youssef", "ar").get(f"/cases/{case.pk}/referrals/places/"))
+    assert 'dir="rtl"' in arabic and offering.service.name_ar in arabic
+
+
+@pytest.mark.parametrize("persona", ["karim", "oriental_partner", "said", "safi"])
+def test_others_get_neither_the_refer_form_nor_the_places(world, client_for, open_case,
+                                                          persona):
+    case = open_case(urgency="urgent")
+    for url in (f"/cases/{case.pk}/referrals/new/", f"/cases/{case.pk}/referrals/places/"):
+        response = client_for(persona).get(url)
+        assert response.status_code in (403, 404), (persona, url)
+        assert world.offerings["marrakech"].service.name_fr not in _body(response)

@@ -1,0 +1,112 @@
+"""Time the pages of the load benchmark in-process, one at a time, to see where a request's
+time goes (benchmarks/README.md, "Load"): wall time, number of queries and time in the
+database per page, and optionally the Python functions that cost most.
+
+Run with the app's environment (``DATABASE_URL`` of a loaded database)::
+
+    .venv/bin/python benchmarks/load/profile_pages.py [--repeat 20] [--profile PAGE]
+
+It logs in (without hashing a password) as a social worker, a reception officer and the
+manager of the busiest centre, as ``prepare.py`` chooses them, and requests each page the
+locustfile opens; the figures are medians over ``--repeat`` requests after one warm-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jisr.settings")
+os.environ.setdefault("JISR_DEMO", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from jisr.accounts.models import User  # noqa: E402
+from jisr.accounts.roles import Role  # noqa: E402
+from jisr.cases.models import Case, Stage  # noqa: E402
+
+
+class QueryTimer:
+    def __init__(self):
+        self.count = 0
+        self.seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - start
+            self.count += 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--profile", help="page name to run under cProfile")
+    parser.add_argument("--language", default="ar")
+    args = parser.parse_args()
+    centre = (Case.objects.exclude(stage=Stage.CLOSED).values("lead_centre_id")
+              .annotate(n=Count("id")).order_by("-n").values_list("lead_centre_id", flat=True)
+              .first())
+    staff = {role: User.objects.filter(role=role, centre_id=centre, is_active=True)
+             .order_by("id").first()
+             for role in (Role.SOCIAL_WORKER, Role.RECEPTION_OFFICER, Role.CENTRE_MANAGER)}
+    worker = staff[Role.SOCIAL_WORKER]
+    case = (Case.objects.filter(lead_centre_id=centre, stage=Stage.LISTENED)
+            .order_by("-id").values_list("id", flat=True).first())
+    pages = [
+        ("my work", worker, "/cases/work/"),
+        ("centre queues", worker, "/cases/work/queues/"),
+        ("case list", worker, "/cases/?stage="),
+        ("case list listened", worker, "/cases/?stage=listened"),
+        ("case page", worker, f"/cases/{case}/"),
+        ("appointment form", worker, f"/cases/{case}/appointments/new/"),
+        ("registry search", staff[Role.RECEPTION_OFFICER], "/registry/?name=Fatima+Alaoui"),
+        ("activity figures", staff[Role.CENTRE_MANAGER], "/reports/"),
+    ]
+    print(f"centre {centre}, case {case}, {args.repeat} requests a page after one warm-up")
+    print(f"{'page':22} {'median ms':>10} {'p90 ms':>8} {'queries':>8} {'db ms':>7}")
+    for name, user, path in pages:
+        client = Client(HTTP_ACCEPT_LANGUAGE=args.language, SERVER_NAME="127.0.0.1")
+        client.force_login(user)
+        assert client.get(path).status_code == 200, (name, path)
+        walls, dbs, counts = [], [], []
+        profiler = cProfile.Profile() if args.profile == name else None
+        for _ in range(args.repeat):
+            timer = QueryTimer()
+            with connection.execute_wrapper(timer):
+                start = time.perf_counter()
+                if profiler:
+                    profiler.enable()
+                client.get(path)
+                if profiler:
+                    profiler.disable()
+                walls.append((time.perf_counter() - start) * 1000)
+            dbs.append(timer.seconds * 1000)
+            counts.append(timer.count)
+        walls.sort()
+        print(f"{name:22} {statistics.median(walls):10.1f} "
+              f"{walls[int(len(walls) * 0.9) - 1]:8.1f} {statistics.median(counts):8.0f} "
+              f"{statistics.median(dbs):7.1f}")
+        if profiler:
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(
+                os.environ.get("PROFILE_FILTER", ""), 45)
+
+
+if __name__ == "__main__":
+    main()
