@@ -131,8 +131,6 @@ def case_detail(request, case_id: int):
                                   initial={"worker": case.assigned_to_id}),
         "restrict_form": RestrictForm(initial={"restricted": case.restricted,
                                                "category": case.restriction_category}),
-        "appointment_form": AppointmentForm(centre_id=case.lead_centre_id)
-        if can["book"] and not case.is_closed else None,
         "pending_transfer": next((t for t in case.transfers.all()
                                   if t.status == "proposed"), None)})
 
@@ -203,9 +201,15 @@ def case_restrict(request, case_id: int):
 
 
 @permission_required("cases.book")
-@require_POST
 def case_book(request, case_id: int):
+    """The case page's quick booking of a free slot: its form is drawn when the worker opens
+    "Book an appointment" (htmx; the full booking page without JavaScript)."""
     case = selectors.case_get_for_user(user=request.user, case_id=case_id)
+    if request.method != "POST":
+        if not request.htmx:
+            return redirect("cases:appointment_new", case_id=case.pk)
+        return render(request, "cases/_book_form.html", {
+            "case": case, "form": AppointmentForm(centre_id=case.lead_centre_id)})
     form = AppointmentForm(request.POST, centre_id=case.lead_centre_id)
     if not form.is_valid():
         messages.error(request, _("Choose a slot from the list."))

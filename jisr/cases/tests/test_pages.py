@@ -22,7 +22,7 @@ def _url(case, suffix=""):
 def test_other_centres_and_the_outsider_see_nothing_of_a_case(world, client_for, name):
     client = client_for(name)
     for case in (world.cases["marrakech"], world.cases["restricted"]):
-        for suffix in ("", "confirmation/", "listening/"):
+        for suffix in ("", "confirmation/", "listening/", "appointments/"):
             response = client.get(_url(case, suffix))
             assert response.status_code in (403, 404), (name, suffix)
             assert CANARY_PERSON_MARRAKECH not in response.content.decode()
@@ -66,6 +66,24 @@ def test_the_case_page_shows_the_timeline_in_a_fixed_number_of_queries(world, cl
     with CaptureQueriesContext(connection) as second:
         client.get(_url(case))
     assert len(second) == len(first)
+
+
+def test_the_quick_booking_form_is_drawn_when_opened_and_books_a_free_slot(world, client_for):
+    client = client_for("youssef")
+    case = world.cases["marrakech"]
+    page = client.get(_url(case)).content.decode()
+    # The free slots are read when "Book an appointment" is opened, not on every view
+    assert 'name="slot"' not in page and f'hx-get="/cases/{case.pk}/appointments/"' in page
+    form = client.get(_url(case, "appointments/"), HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in form
+    slot = next(line.split('"')[1] for line in form.splitlines()
+                if line.strip().startswith('<option value="') and "|" in line)
+    booked = Appointment.objects.filter(case=case).count()
+    response = client.post(_url(case, "appointments/"), {"slot": slot})
+    assert response.status_code == 302
+    assert Appointment.objects.filter(case=case).count() == booked + 1
+    # without JavaScript, the link leads to the full booking page
+    assert client.get(_url(case, "appointments/")).url == _url(case, "appointments/new/")
 
 
 def test_reception_finds_the_person_and_opens_the_case_with_consent_slot_and_sms(
