@@ -146,6 +146,16 @@ def _limited(qs: QuerySet) -> tuple[list, int]:
     return rows[:LIMIT], qs.order_by()[:COUNT_CAP + 1].count()
 
 
+PERSON_NAME = ("first_name_ar", "family_name_ar", "first_name_lat", "family_name_lat")
+USER_NAME = ("first_name", "last_name", "full_name_ar", "username")
+
+
+def _fields(prefix: str, names) -> list[str]:
+    """``prefix__name`` for each name: the columns a line of work shows (``only()``), as a
+    section reads up to LIMIT rows joined with four or five tables."""
+    return [f"{prefix}__{name}" for name in names]
+
+
 def _case_url(case: Case) -> str:
     return reverse("cases:detail", args=[case.pk])
 
@@ -168,8 +178,9 @@ def _stage_section(key: str, label, stage: str, days: int, *, user, mine: bool) 
     qs = policy.cases_for(user).filter(stage=stage)
     if mine:
         qs = qs.filter(assigned_to=user)
-    rows, total = _limited(qs.select_related("person", "assigned_to").order_by(
-        "stage_changed_at", "pk"))
+    rows, total = _limited(qs.select_related(None).select_related("person", "assigned_to").only(
+        "pk", "stage_changed_at", "person_id", "assigned_to_id", *_fields("person", PERSON_NAME),
+        *_fields("assigned_to", USER_NAME)).order_by("stage_changed_at", "pk"))
     what = {Stage.RECEIVED: _("Listening interview to hold"),
             Stage.LISTENED: _("Orientation to decide")}[stage]
     return Section(key, label, [Item.of_case(
@@ -210,8 +221,13 @@ def _referral_item(referral, what, *, sender: bool, due: str = "due_at") -> Item
 
 
 def _referrals(qs: QuerySet, due: str = "due_at") -> QuerySet:
-    return qs.select_related("case__person", "offering__service", "offering__centre",
-                             "offering__partner").order_by(due, "pk")
+    return qs.select_related(None).select_related(
+        "case__person", "offering__service", "offering__centre", "offering__partner").only(
+        "pk", "due_at", "delivery_due_at", "case_id", "offering_id", "case__person_id",
+        *_fields("case__person", PERSON_NAME), "offering__service_id", "offering__centre_id",
+        "offering__partner_id", *_fields("offering__service", ("name_ar", "name_fr")),
+        *_fields("offering__centre", ("name_ar", "name_fr")),
+        *_fields("offering__partner", ("name_ar", "name_fr"))).order_by(due, "pk")
 
 
 def _sent(user, status: str, *, mine: bool) -> QuerySet:
@@ -305,7 +321,10 @@ def _plan_steps(*, user, now) -> Section:
     qs = policy.plan_steps_for(user).filter(
         owner=user, plan__status=Plan.Status.ACTIVE,
         status__in=[PlanStep.Status.PENDING, PlanStep.Status.IN_PROGRESS]).select_related(
-        "plan__case__person").order_by("due_date", "pk")
+        None).select_related("plan__case__person").only(
+        "pk", "name_ar", "name_fr", "due_date", "plan_id", "plan__name_ar", "plan__name_fr",
+        "plan__case_id", "plan__case__person_id", *_fields("plan__case__person", PERSON_NAME),
+    ).order_by("due_date", "pk")
     rows, total = _limited(qs)
     return Section("plan_steps", _("Pathway steps"), [Item.of_case(
         step.plan.case, step.name, step.due_date,
@@ -316,8 +335,10 @@ def _follow_ups(*, user, now) -> Section:
     from jisr.cases.pathways import FollowUp
 
     qs = policy.follow_ups_for(user).filter(
-        worker=user, status=FollowUp.Status.SCHEDULED).select_related(
-        "case__person").order_by("due_date", "pk")
+        worker=user, status=FollowUp.Status.SCHEDULED).select_related(None).select_related(
+        "case__person").only(
+        "pk", "kind", "purpose", "due_date", "case_id", "case__person_id",
+        *_fields("case__person", PERSON_NAME)).order_by("due_date", "pk")
     rows, total = _limited(qs)
     return Section("follow_ups", _("Follow-ups"), [Item.of_case(
         f.case, f"{f.get_kind_display()}{' — ' + f.purpose if f.purpose else ''}",
