@@ -17,7 +17,6 @@ error message.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import json
 import os
@@ -37,7 +36,7 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 ERROR = 'class="message-error'
 REFERRAL_FORM = re.compile(r'class="referral-form".*?</form>', re.S)
 OPTION = re.compile(r'<option value="(\d+)"')
-WORKER_SELECT = re.compile(r'<select name="worker"[^>]*>(.*?)</select>', re.S)
+SLOT = re.compile(r'<option value="(\d+\|[^"]+)"')
 
 
 @events.init_command_line_parser.add_listener
@@ -191,27 +190,25 @@ class CentreStaff(HttpUser):
         self._landed_without_error(response, "referral")
 
     def book(self):
-        if not self.cases:
-            return self.my_work()
-        case_id = self.rng.choice(self.cases)
-        page = self._read(f"/cases/{case_id}/appointments/new/", "appointment form")
-        select = WORKER_SELECT.search(page.text)
-        workers = OPTION.findall(select.group(1)) if select else []
-        if not workers:
+        """From the case page, "Book an appointment": one of the next free slots of the
+        centre's workers, as the quick booking form offers them."""
+        page = self.case_page()
+        if page is None or "book-form-slot" not in page.text:
+            return  # a closed case, or a role that does not book: the worker goes on
+        case_id = page.url.rstrip("/").rsplit("/", 1)[1]
+        with self.client.get(f"/cases/{case_id}/appointments/", name="read: appointment form",
+                             headers={"HX-Request": "true"}, catch_response=True) as drawn:
+            if drawn.status_code != 200:
+                drawn.failure(f"HTTP {drawn.status_code}")
+                return
+        slots = SLOT.findall(drawn.text)
+        if not slots:
             return
-        # A quarter-hour of a working day in the next three months: clashes are rare and,
-        # when they happen, a real refusal the benchmark counts.
-        day = dt.date.today() + dt.timedelta(days=self.rng.randrange(1, 90))
-        while day.weekday() >= 5:
-            day += dt.timedelta(days=1)
-        start = dt.datetime.combine(day, dt.time(8, 30)) + dt.timedelta(
-            minutes=15 * self.rng.randrange(0, 30))
         response = self.client.post(
-            f"/cases/{case_id}/appointments/new/", name="write: appointment",
+            f"/cases/{case_id}/appointments/", name="write: appointment",
             allow_redirects=False, headers={"Referer": page.url},
-            data={"csrfmiddlewaretoken": CSRF.search(page.text).group(1),
-                  "purpose": "follow_up", "worker": self.rng.choice(workers),
-                  "start": start.strftime("%Y-%m-%dT%H:%M"), "duration_minutes": 30})
+            data={"csrfmiddlewaretoken": CSRF.search(drawn.text).group(1),
+                  "slot": self.rng.choice(slots)})
         self._landed_without_error(response, "appointment")
 
 

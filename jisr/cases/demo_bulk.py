@@ -40,6 +40,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from jisr.accounts.roles import Role
+from jisr.cases.referral_services import REMIND_BEFORE
 from jisr.core import audit
 
 CHUNK = 5_000  # persons handled (queried, generated, written) at a time
@@ -53,7 +54,8 @@ REFERRAL_FIELDS = ("case", "offering", "from_centre", "status", "shared", "share
                    "shared_needs", "note", "referred_by", "created_at", "sent_at", "due_at",
                    "answered_by", "answered_at", "decline_reason", "outcome_by",
                    "outcome_at", "outcome_note", "reminded_at", "overdue_at",
-                   "withdraw_reason", "delivery_due_at", "delivery_overdue_at")
+                   "withdraw_reason", "delivery_due_at", "delivery_overdue_at",
+                   "delivery_reminded_at")
 PLAN_FIELDS = ("id", "case", "template", "name_ar", "name_fr", "status", "started_on",
                "created_at", "created_by", "outcome", "outcome_note", "finished_at",
                "finished_by")
@@ -309,9 +311,19 @@ def _referral(*, case_id: int, offering: dict, centre_id: int, status: str, shar
     return (case_id, offering["pk"], centre_id, status, SHARED[shared],
             request if shared else "", "[]", "", worker, created, sent, due,
             receiver if answered else None, answered, decline_reason,
-            receiver if outcome else None, outcome, outcome_note, None,
+            receiver if outcome else None, outcome, outcome_note,
+            _reminded(due, now) if status == "sent" else None,
             due if status == "sent" and due < now else None, withdraw_reason, delivery_due,
-            delivery_due if status == "accepted" and delivery_due < now else None)
+            delivery_due if status == "accepted" and delivery_due < now else None,
+            _reminded(delivery_due, now) if status == "accepted" else None)
+
+
+def _reminded(due: datetime, now: datetime) -> datetime | None:
+    """When the deadline job reminded both sides of ``due``, a day before it, had it run
+    all along: a deadline already that close is not a backlog of reminders for the first
+    run after the load (thousands at two million cases, each to every receiver)."""
+    remind_at = due - REMIND_BEFORE
+    return remind_at if remind_at <= now else None
 
 
 class _Places:

@@ -10,6 +10,7 @@ from jisr.accounts import policy
 from jisr.cases import referral_selectors as selectors
 from jisr.cases import referral_services as services
 from jisr.cases.referral_forms import ReferralForm
+from jisr.cases.referrals import Referral
 from jisr.core.exceptions import DomainError
 
 register = template.Library()
@@ -28,8 +29,11 @@ def refer_state(user, case) -> tuple[bool, str | None]:
 
 
 def refer_form(case) -> tuple[ReferralForm, list]:
-    """The "Refer" form with its services, each labelled with its places and queue."""
-    offerings = selectors.with_places(selectors.offering_choices(case=case))
+    """The "Refer" form with its services, each labelled with its places and queue, but for
+    those the case is already referred to (the service would refuse a second referral)."""
+    offerings = selectors.with_places(selectors.offering_choices(case=case).exclude(
+        pk__in=Referral.objects.filter(case=case, status__in=Referral.OPEN)
+        .values("offering_id")))
     form = ReferralForm(offerings=selectors.offering_choices(case=case))
     # The choices were read above with their counts: no second query when drawn.
     form.fields["offering"].choices = [("", "—")] + [

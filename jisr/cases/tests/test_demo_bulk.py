@@ -291,3 +291,22 @@ def test_bulk_demo_referrals_respect_capacity_and_queue_the_rest(world):
                             sent_at=None).exists()
     assert not referrals.filter(case__stage__in=["received", "listened", "follow_up",
                                                  "closed"], status__in=Referral.OPEN).exists()
+
+
+def test_bulk_demo_referrals_leave_the_deadline_job_no_backlog(world):
+    """As if the job had run all along: deadlines within a day were reminded, past ones
+    flagged, so its first run after the load tells nobody anything old (at two million
+    cases a backlog was thousands of reminders to every receiver, for minutes)."""
+    _counts, cases = _bulk_cases(world, count=120, persons=130)
+    referrals = Referral.objects.filter(case__in=cases)
+    now = timezone.now()
+    soon = now + referral_services.REMIND_BEFORE
+    assert not referrals.filter(status="sent", due_at__lte=soon, reminded_at=None).exists()
+    assert not referrals.filter(status="accepted", delivery_due_at__lte=soon,
+                                delivery_reminded_at=None).exists()
+    assert not referrals.filter(status="sent", due_at__gt=soon).exclude(
+        reminded_at=None).exists()
+    Referral.objects.exclude(case__in=cases).delete()  # the shared world's own
+    counts = referral_services.referrals_check_deadlines()
+    assert {k: v for k, v in counts.items() if k != "promoted"} == {
+        "reminded": 0, "overdue": 0, "delivery_reminded": 0, "delivery_overdue": 0}

@@ -121,6 +121,10 @@ def test_the_case_page_lists_referrals_and_refers_with_the_waiting_state(
     # once referred, the form waits for the worker to open it
     page = _body(client.get(f"/cases/{case.pk}/"))
     assert 'hx-trigger="toggle once from:closest details"' in page
+    # a service the case is already referred to (on its waiting list) is not offered again
+    form = _body(client.get(f"/cases/{case.pk}/referrals/new/", HTTP_HX_REQUEST="true"))
+    assert 'class="referral-form"' in form and f'<option value="{offering.pk}"' not in form
+    assert f'<option value="{world.offerings["partner_marrakech"].pk}"' in form
     # no consent: sharing the request with the partner is refused, nothing is created
     response = client.post(f"/cases/{case.pk}/referrals/", {
         "offering": world.offerings["partner_marrakech"].pk, "shared": ["request"]},
