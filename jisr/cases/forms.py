@@ -115,10 +115,11 @@ class AppointmentForm(forms.Form):
     def __init__(self, *args, centre_id, **kwargs):
         super().__init__(*args, **kwargs)
         self.workers = list(selectors.listening_workers(centre_id=centre_id))
-        self.fields["slot"].choices = [
-            (s.value, f"{timezone.localtime(s.start):%Y-%m-%d %H:%M} — "
-                      f"{s.worker.display_name}")
-            for s in selectors.free_slots(centre_id=centre_id)]
+        if not self.is_bound:  # a sent slot is checked by the booking service, not the list
+            self.fields["slot"].choices = [
+                (s.value, f"{timezone.localtime(s.start):%Y-%m-%d %H:%M} — "
+                          f"{s.worker.display_name}")
+                for s in selectors.free_slots(centre_id=centre_id)]
 
     def clean_slot(self):
         return _parse_slot(self.cleaned_data.get("slot") or "", self.workers)

@@ -120,7 +120,13 @@ class Case(models.Model):
         indexes = [models.Index(fields=["lead_centre", "stage", "stage_changed_at"],
                                 name="case_centre_stage"),
                    models.Index(fields=["assigned_to", "stage", "stage_changed_at"],
-                                name="case_assigned_stage")]
+                                name="case_assigned_stage"),
+                   # The case list, newest first, of a centre and of one stage: read in
+                   # order instead of sorting a large centre's 150,000 cases per page view.
+                   models.Index(fields=["lead_centre", "-opened_at", "-id"],
+                                name="case_centre_opened"),
+                   models.Index(fields=["lead_centre", "stage", "-opened_at", "-id"],
+                                name="case_centre_stage_opened")]
         constraints = [models.CheckConstraint(
             condition=Q(restricted=False, restriction_category="")
             | (Q(restricted=True) & ~Q(restriction_category="")),

@@ -5,7 +5,6 @@ confirmation. The questionnaire builder is in views_builder.py."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,6 +26,7 @@ from jisr.cases.models import Stage, Urgency
 from jisr.cases.questionnaires import Listening, NeedDomain, Question
 from jisr.core.exceptions import DomainError
 from jisr.core.forms import add_domain_error
+from jisr.core.pagination import CappedPaginator
 from jisr.core.views import permission_required
 from jisr.registry import selectors as registry_selectors
 from jisr.registry.forms import PersonSearchForm
@@ -58,8 +58,8 @@ def case_list(request):
     stage = request.GET.get("stage", "")
     stage = stage if stage in Stage.values else ""
     mine = request.GET.get("mine") == "1"
-    page = Paginator(selectors.case_list(user=request.user, stage=stage, mine=mine),
-                     25).get_page(request.GET.get("page"))
+    page = CappedPaginator(selectors.case_list(user=request.user, stage=stage, mine=mine),
+                           25).get_page(request.GET.get("page"))
     return render(request, "cases/case_list.html", {
         "page": page, "stage": stage, "mine": mine, "stages": Stage.choices,
         "waiting": selectors.transfers_waiting(user=request.user),

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +27,7 @@ from jisr.cases.models import Appointment, Case, Stage
 LIMIT = 25
 # Totals are exact up to this many and shown as "1000+" beyond: an exact count of a large
 # centre's queue visits every row on each page view, and nobody acts on the thousandth.
-COUNT_CAP = 1000
+COUNT_CAP = 500
 # My work lists this many items, the overdue first: a long caseload's page stays readable
 # (and quick), the sections' totals below it tell what else waits.
 SHOWN = 50
@@ -221,13 +221,18 @@ def _referral_item(referral, what, *, sender: bool, due: str = "due_at") -> Item
 
 
 def _referrals(qs: QuerySet, due: str = "due_at") -> QuerySet:
-    return qs.select_related(None).select_related(
-        "case__person", "offering__service", "offering__centre", "offering__partner").only(
+    """The offering with its service and provider comes in a second, small query: joined
+    here as well, the eight tables took PostgreSQL 8 ms to plan for 1 ms of reading."""
+    from jisr.network.models import ServiceOffering
+
+    names = ("name_ar", "name_fr")
+    offerings = ServiceOffering.objects.select_related("service", "centre", "partner").only(
+        "pk", "service_id", "centre_id", "partner_id", *_fields("service", names),
+        *_fields("centre", names), *_fields("partner", names))
+    return qs.select_related(None).select_related("case__person").only(
         "pk", "due_at", "delivery_due_at", "case_id", "offering_id", "case__person_id",
-        *_fields("case__person", PERSON_NAME), "offering__service_id", "offering__centre_id",
-        "offering__partner_id", *_fields("offering__service", ("name_ar", "name_fr")),
-        *_fields("offering__centre", ("name_ar", "name_fr")),
-        *_fields("offering__partner", ("name_ar", "name_fr"))).order_by(due, "pk")
+        *_fields("case__person", PERSON_NAME)).prefetch_related(
+        Prefetch("offering", queryset=offerings)).order_by(due, "pk")
 
 
 def _sent(user, status: str, *, mine: bool) -> QuerySet:
@@ -291,7 +296,7 @@ def _waiting_lists(*, user, now) -> Section:
     from jisr.cases.referrals import Referral
     from jisr.network.models import ServiceOffering
 
-    counts = dict(policy.referrals_sent_for(user).filter(status=Referral.Status.WAITING)
+    counts = dict(_sent(user, Referral.Status.WAITING, mine=False)
                   .values_list("offering_id").annotate(n=Count("pk")).order_by())
     offerings = ServiceOffering.objects.filter(pk__in=counts).select_related(
         "service", "centre", "partner")

@@ -113,11 +113,9 @@ def identity_cards(*, user, query: PersonQuery) -> list[IdentityCard]:
             kind=IdentityDocument.Kind.CIN), to_attr="cins"),
         Prefetch("follows", queryset=PersonFollow.objects.select_related("centre"))
     ).order_by("pk"))
-    cards = []
-    for person in persons:
-        audit.record_read(actor=user, obj=person, action="registry.person.identity_card")
-        cards.append(identity_card_of(person))
-    return cards
+    # One INSERT for the cards shown (a commit each was most of the search's time)
+    audit.record_reads(actor=user, objs=persons, action="registry.person.identity_card")
+    return [identity_card_of(person) for person in persons]
 
 
 def person_detail(*, user, person_id) -> Person:
