@@ -91,6 +91,17 @@ def receivers_of(referral: Referral) -> list:
     return list(users.order_by("pk"))
 
 
+def notified_of(referral: Referral) -> list:
+    """Who is told of a referral and its deadlines: the partner's agents; at a receiving
+    centre its manager, who dispatches the work (telling every social worker of a large
+    centre was five hundred e-mails for one person), or its social workers when it has no
+    manager. Every receiver still finds it in the inbox and may answer."""
+    receivers = receivers_of(referral)
+    if referral.offering.partner_id:
+        return receivers
+    return [u for u in receivers if u.role == Role.CENTRE_MANAGER] or receivers
+
+
 def _context(referral: Referral) -> dict:
     offering = referral.offering
     return {"reference": referral.reference, "service": offering.service,
@@ -199,7 +210,7 @@ def referral_send(*, actor, case: Case, offering: ServiceOffering, shared=(),
         case_services.case_orient(actor=actor, case=case, note=str(referral))
     if referral.status == Status.SENT:
         _event(referral, actor=actor, kind=CaseEvent.Kind.REFERRAL_SENT)
-        _notify(receivers_of(referral), event="cases.referral.new", key=str(referral.pk),
+        _notify(notified_of(referral), event="cases.referral.new", key=str(referral.pk),
                 template="referral_new", referral=referral, actor=actor)
     else:
         _event(referral, actor=actor, kind=CaseEvent.Kind.REFERRAL_QUEUED, note=str(_(
@@ -363,7 +374,7 @@ def referral_withdraw(*, actor, referral: Referral, reason: str) -> Referral:
     referral.status, referral.withdraw_reason = Status.WITHDRAWN, reason
     _save(actor, referral, before, ["status", "withdraw_reason"], reason=reason)
     _event(referral, actor=actor, kind=CaseEvent.Kind.REFERRAL_WITHDRAWN, note=reason)
-    _notify(receivers_of(referral), event="cases.referral.withdrawn",
+    _notify(notified_of(referral), event="cases.referral.withdrawn",
             key=f"{referral.pk}:withdrawn", template="referral_answered", referral=referral,
             actor=actor)
     promote_waiting(offering=referral.offering, actor=actor)
@@ -397,7 +408,7 @@ def promote_waiting(*, offering: ServiceOffering, actor=None) -> list[Referral]:
                      before=before, after=audit.snapshot(referral, SNAPSHOT))
         _event(referral, actor=actor, kind=CaseEvent.Kind.REFERRAL_SENT,
                note=str(_("a place freed up: off the waiting list")))
-        _notify(receivers_of(referral), event="cases.referral.new", key=str(referral.pk),
+        _notify(notified_of(referral), event="cases.referral.new", key=str(referral.pk),
                 template="referral_new", referral=referral, actor=actor)
         _notify([referral.referred_by], event="cases.referral.answer",
                 key=f"{referral.pk}:sent", template="referral_answered",
@@ -444,7 +455,7 @@ def _check_deadline(deadline: _Deadline, now, counts: dict) -> None:
                     deadline.reminded: None}).update(**{deadline.reminded: now}):
                 continue
             due = getattr(referral, deadline.due)
-            _notify([*receivers_of(referral), referral.referred_by],
+            _notify([*notified_of(referral), referral.referred_by],
                     event=f"{deadline.event}.due_soon", key=f"{referral.pk}:{due.isoformat()}",
                     template=f"{deadline.template}_due_soon", referral=referral, actor=None)
             counts[f"{deadline.counts}reminded"] += 1
@@ -456,7 +467,7 @@ def _check_deadline(deadline: _Deadline, now, counts: dict) -> None:
                 continue
             due = getattr(referral, deadline.due)
             _event(referral, actor=None, kind=deadline.kind)
-            _notify([*receivers_of(referral), referral.referred_by],
+            _notify([*notified_of(referral), referral.referred_by],
                     event=f"{deadline.event}.overdue", key=f"{referral.pk}:{due.isoformat()}",
                     template=f"{deadline.template}_overdue", referral=referral, actor=None)
             counts[f"{deadline.counts}overdue"] += 1

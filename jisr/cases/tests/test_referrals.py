@@ -301,3 +301,15 @@ def test_closing_a_case_with_open_referrals_needs_a_reason(world, listened, part
                         note="La personne a trouvé un emploi entre-temps")
     listened.refresh_from_db()
     assert listened.is_closed
+
+
+def test_a_receiving_centre_is_told_through_its_manager_and_all_its_workers_may_answer(
+        world, listened):
+    referral = rs.referral_send(actor=world.youssef, case=listened,
+                                offering=world.offerings["marrakech"])
+    assert _inbox(world.khadija, "cases.referral.new").count() == 2  # in-app and e-mail
+    assert not _inbox(world.marrakech_worker, "cases.referral.new").exists()
+    # the workers of the centre find it in the inbox and answer it all the same
+    rs.referral_accept(actor=world.marrakech_worker, referral=referral)
+    referral.refresh_from_db()
+    assert referral.status == "accepted"
