@@ -164,19 +164,26 @@ class CentreStaff(HttpUser):
                 message = landing.text.split(ERROR, 1)[1].split("</li>", 1)[0]
                 landing.failure(f"{what} refused: {message[:200]}")
 
-    def refer(self):
+    def _draw_form(self, slot: str, path: str, name: str):
+        """A case page, then the form its ``slot`` draws when opened (htmx, as a browser
+        asks for it): (page, case id, the drawn form), the form None when there is none."""
         page = self.case_page()
-        if page is None:
-            return
-        if "referral-form-slot" not in page.text:
-            return  # this case's stage takes no referral now: the worker goes on
-        # Opening "Refer to a service" draws the form into the page (htmx), as here
+        if page is None or slot not in page.text:
+            return page, None, None
         case_id = page.url.rstrip("/").rsplit("/", 1)[1]
-        with self.client.get(f"/cases/{case_id}/referrals/new/", name="read: referral form",
+        with self.client.get(f"/cases/{case_id}/{path}", name=f"read: {name}",
                              headers={"HX-Request": "true"}, catch_response=True) as drawn:
             if drawn.status_code != 200:
                 drawn.failure(f"HTTP {drawn.status_code}")
-                return
+                return page, case_id, None
+        return page, case_id, drawn
+
+    def refer(self):
+        # a case whose stage takes no referral now has no slot: the worker goes on
+        page, case_id, drawn = self._draw_form("referral-form-slot", "referrals/new/",
+                                               "referral form")
+        if drawn is None:
+            return
         form = REFERRAL_FORM.search(drawn.text)
         offerings = OPTION.findall(form.group(0)) if form else []
         if not offerings:
@@ -192,15 +199,11 @@ class CentreStaff(HttpUser):
     def book(self):
         """From the case page, "Book an appointment": one of the next free slots of the
         centre's workers, as the quick booking form offers them."""
-        page = self.case_page()
-        if page is None or "book-form-slot" not in page.text:
-            return  # a closed case, or a role that does not book: the worker goes on
-        case_id = page.url.rstrip("/").rsplit("/", 1)[1]
-        with self.client.get(f"/cases/{case_id}/appointments/", name="read: appointment form",
-                             headers={"HX-Request": "true"}, catch_response=True) as drawn:
-            if drawn.status_code != 200:
-                drawn.failure(f"HTTP {drawn.status_code}")
-                return
+        # a closed case, or a role that does not book, has no slot: the worker goes on
+        page, case_id, drawn = self._draw_form("book-form-slot", "appointments/",
+                                               "appointment form")
+        if drawn is None:
+            return
         slots = SLOT.findall(drawn.text)
         if not slots:
             return
