@@ -55,6 +55,9 @@ class User(AbstractUser):
     def requires_two_factor(self) -> bool:
         return self.role in TWO_FACTOR_ROLES
 
+    # What display_name reads: a list showing names loads these only (``only()``)
+    DISPLAY_NAME_FIELDS = ("first_name", "last_name", "full_name_ar", "username")
+
     @property
     def display_name(self) -> str:
         from django.utils.translation import get_language

@@ -36,6 +36,22 @@ class ReferralForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["offering"].queryset = offerings
 
+    @classmethod
+    def for_case(cls, case) -> ReferralForm:
+        """The form to draw for ``case``: its services, each labelled with its places and
+        queue, but for those the case is already referred to (the service would refuse a
+        second referral); a sent form is checked against every service of the region."""
+        from jisr.cases import referral_selectors as selectors
+
+        form = cls(offerings=selectors.offering_choices(case=case))
+        # Read here with their counts, so that drawing the select asks nothing more
+        offerings = selectors.with_places(form.fields["offering"].queryset.exclude(
+            pk__in=Referral.objects.filter(case=case, status__in=Referral.OPEN)
+            .values("offering_id")))
+        form.fields["offering"].choices = [("", "—")] + [
+            (o.pk, form.fields["offering"].label_from_instance(o)) for o in offerings]
+        return form
+
 
 class AnswerForm(forms.Form):
     step = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline")),

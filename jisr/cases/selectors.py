@@ -103,9 +103,11 @@ def free_slots(*, centre_id, days: int = 5, per_worker: int = 6, minutes: int = 
     offers at most ``per_time`` workers at one time and ``limit`` slots in all, so that
     the choice spans days rather than listing every colleague free tomorrow at 9:00;
     ``worker`` gives that worker's own slots."""
+    from jisr.accounts.models import User
+
     now = timezone.localtime(now or timezone.now())
     workers = list(listening_workers(centre_id=centre_id).only(
-        "pk", "first_name", "last_name", "full_name_ar", "username"))
+        "pk", *User.DISPLAY_NAME_FIELDS))
     if worker is not None:
         workers = [w for w in workers if w.pk == worker.pk]
     step = timedelta(minutes=minutes)

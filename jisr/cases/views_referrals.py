@@ -19,7 +19,6 @@ from jisr.cases import referral_services as services
 from jisr.cases import selectors as case_selectors
 from jisr.cases.referral_forms import AnswerForm, ReferralForm
 from jisr.cases.referrals import Referral
-from jisr.cases.templatetags.referrals import refer_form
 from jisr.core import audit
 from jisr.core.exceptions import DomainError, ValidationFailed
 from jisr.core.pdf import PDF_LANGUAGES, pdf_response, render_pdf
@@ -61,7 +60,7 @@ def referral_new(request, case_id: int):
     form, not_yet = None, None
     try:
         services.check_case_referrable(case)
-        form = refer_form(case)[0]
+        form = ReferralForm.for_case(case)
     except DomainError as exc:
         not_yet = exc.message
     template = "cases/referrals/_form.html" if request.htmx else "cases/referrals/new.html"

@@ -22,10 +22,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jisr.accounts import policy
+from jisr.accounts.models import User
 from jisr.cases.models import Appointment, Case, Stage
+from jisr.registry.models import Person
 
 LIMIT = 25
-# Totals are exact up to this many and shown as "1000+" beyond: an exact count of a large
+# Totals are exact up to this many and shown as "500+" beyond: an exact count of a large
 # centre's queue visits every row on each page view, and nobody acts on the thousandth.
 COUNT_CAP = 500
 # My work lists this many items, the overdue first: a long caseload's page stays readable
@@ -146,14 +148,24 @@ def _limited(qs: QuerySet) -> tuple[list, int]:
     return rows[:LIMIT], qs.order_by()[:COUNT_CAP + 1].count()
 
 
-PERSON_NAME = ("first_name_ar", "family_name_ar", "first_name_lat", "family_name_lat")
-USER_NAME = ("first_name", "last_name", "full_name_ar", "username")
+PERSON_NAME = Person.DISPLAY_NAME_FIELDS
+USER_NAME = User.DISPLAY_NAME_FIELDS
+NAMES = ("name_ar", "name_fr")
 
 
 def _fields(prefix: str, names) -> list[str]:
     """``prefix__name`` for each name: the columns a line of work shows (``only()``), as a
     section reads up to LIMIT rows joined with four or five tables."""
     return [f"{prefix}__{name}" for name in names]
+
+
+def _named_offerings() -> QuerySet:
+    """Offerings with what a line names: the service and the provider (centre or partner)."""
+    from jisr.network.models import ServiceOffering
+
+    return ServiceOffering.objects.select_related("service", "centre", "partner").only(
+        "pk", "service_id", "centre_id", "partner_id", *_fields("service", NAMES),
+        *_fields("centre", NAMES), *_fields("partner", NAMES))
 
 
 def _case_url(case: Case) -> str:
@@ -223,16 +235,10 @@ def _referral_item(referral, what, *, sender: bool, due: str = "due_at") -> Item
 def _referrals(qs: QuerySet, due: str = "due_at") -> QuerySet:
     """The offering with its service and provider comes in a second, small query: joined
     here as well, the eight tables took PostgreSQL 8 ms to plan for 1 ms of reading."""
-    from jisr.network.models import ServiceOffering
-
-    names = ("name_ar", "name_fr")
-    offerings = ServiceOffering.objects.select_related("service", "centre", "partner").only(
-        "pk", "service_id", "centre_id", "partner_id", *_fields("service", names),
-        *_fields("centre", names), *_fields("partner", names))
     return qs.select_related(None).select_related("case__person").only(
         "pk", "due_at", "delivery_due_at", "case_id", "offering_id", "case__person_id",
         *_fields("case__person", PERSON_NAME)).prefetch_related(
-        Prefetch("offering", queryset=offerings)).order_by(due, "pk")
+        Prefetch("offering", queryset=_named_offerings())).order_by(due, "pk")
 
 
 def _sent(user, status: str, *, mine: bool) -> QuerySet:
@@ -294,12 +300,10 @@ def _waiting_lists(*, user, now) -> Section:
     from django.db.models import Count
 
     from jisr.cases.referrals import Referral
-    from jisr.network.models import ServiceOffering
 
     counts = dict(_sent(user, Referral.Status.WAITING, mine=False)
                   .values_list("offering_id").annotate(n=Count("pk")).order_by())
-    offerings = ServiceOffering.objects.filter(pk__in=counts).select_related(
-        "service", "centre", "partner")
+    offerings = _named_offerings().filter(pk__in=counts)
     rows = sorted(((f"{o.service.name} — {o.provider.name}", counts[o.pk], "")
                    for o in offerings), key=lambda row: -row[1])
     return Section("waiting_lists", _("Waiting lists per service"), total=sum(

@@ -146,6 +146,9 @@ class Person(models.Model):
     AUDIT_VALUE_FIELDS = ("registered_at",)
     NAME_FIELDS = ("first_name_ar", "family_name_ar", "father_name_ar", "mother_name_ar",
                    "first_name_lat", "family_name_lat", "father_name_lat", "mother_name_lat")
+    # What display_name reads: a list showing names loads these only (``only()``)
+    DISPLAY_NAME_FIELDS = ("first_name_ar", "family_name_ar", "first_name_lat",
+                           "family_name_lat")
 
     class Meta:
         verbose_name = _("person")

@@ -1,6 +1,6 @@
-"""``{% referrals_panel case %}``: the referrals block of the case page (its list and the
-"Refer" form), read through the referral selectors with the page's user, so the case
-page's view needs no change."""
+"""``{% referrals_panel case %}``: the referrals block of the case page (its list, and where
+the "Refer" form is drawn when opened: ``views_referrals.referral_new``), read through the
+referral selectors with the page's user, so the case page's view needs no change."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from django import template
 from jisr.accounts import policy
 from jisr.cases import referral_selectors as selectors
 from jisr.cases import referral_services as services
-from jisr.cases.referral_forms import ReferralForm
-from jisr.cases.referrals import Referral
 from jisr.core.exceptions import DomainError
 
 register = template.Library()
@@ -26,19 +24,6 @@ def refer_state(user, case) -> tuple[bool, str | None]:
     except DomainError as exc:
         return False, exc.message
     return True, None
-
-
-def refer_form(case) -> tuple[ReferralForm, list]:
-    """The "Refer" form with its services, each labelled with its places and queue, but for
-    those the case is already referred to (the service would refuse a second referral)."""
-    offerings = selectors.with_places(selectors.offering_choices(case=case).exclude(
-        pk__in=Referral.objects.filter(case=case, status__in=Referral.OPEN)
-        .values("offering_id")))
-    form = ReferralForm(offerings=selectors.offering_choices(case=case))
-    # The choices were read above with their counts: no second query when drawn.
-    form.fields["offering"].choices = [("", "—")] + [
-        (o.pk, form.fields["offering"].label_from_instance(o)) for o in offerings]
-    return form, offerings
 
 
 @register.inclusion_tag("cases/referrals/_panel.html", takes_context=True)
