@@ -104,7 +104,7 @@ INSTALLED_APPS = [
     # (FORM_RENDERER below).
     "django.forms",
 ]
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "jisr.core.forms_renderer.Renderer"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

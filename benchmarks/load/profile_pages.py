@@ -1,6 +1,7 @@
 """Time the pages of the load benchmark in-process, one at a time, to see where a request's
-time goes (benchmarks/README.md, "Load"): wall time, number of queries and time in the
-database per page, and optionally the Python functions that cost most.
+time goes (benchmarks/README.md, "Load"): wall time, the application's CPU time, number of
+queries and time in the database per page, and optionally the Python functions that cost
+most (``--profile PAGE``, ``--dump FILE`` to keep them for ``pstats``).
 
 Run with the app's environment (``DATABASE_URL`` of a loaded database)::
 
@@ -59,6 +60,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--profile", help="page name to run under cProfile")
     parser.add_argument("--language", default="ar")
+    parser.add_argument("--dump", help="write the profile to this file (for pstats)")
     args = parser.parse_args()
     centre = (Case.objects.exclude(stage=Stage.CLOSED).values("lead_centre_id")
               .annotate(n=Count("id")).order_by("-n").values_list("lead_centre_id", flat=True)
@@ -81,31 +83,36 @@ def main() -> None:
         ("activity figures", staff[Role.CENTRE_MANAGER], "/reports/"),
     ]
     print(f"centre {centre}, case {case}, {args.repeat} requests a page after one warm-up")
-    print(f"{'page':22} {'median ms':>10} {'p90 ms':>8} {'queries':>8} {'db ms':>7}")
+    print(f"{'page':22} {'median ms':>10} {'p90 ms':>8} {'cpu ms':>7} {'queries':>8} "
+          f"{'db ms':>7}")
     for name, user, path in pages:
         # The forms are drawn into the case page by htmx, as the locustfile asks for them
         client = Client(HTTP_ACCEPT_LANGUAGE=args.language, SERVER_NAME="127.0.0.1",
                         HTTP_HX_REQUEST="true" if name.endswith(" form") else None)
         client.force_login(user)
         assert client.get(path).status_code == 200, (name, path)
-        walls, dbs, counts = [], [], []
+        walls, cpus, dbs, counts = [], [], [], []
         profiler = cProfile.Profile() if args.profile == name else None
         for _ in range(args.repeat):
             timer = QueryTimer()
             with connection.execute_wrapper(timer):
-                start = time.perf_counter()
+                start, cpu = time.perf_counter(), time.process_time()
                 if profiler:
                     profiler.enable()
                 client.get(path)
                 if profiler:
                     profiler.disable()
                 walls.append((time.perf_counter() - start) * 1000)
+                cpus.append((time.process_time() - cpu) * 1000)
             dbs.append(timer.seconds * 1000)
             counts.append(timer.count)
         walls.sort()
         print(f"{name:22} {statistics.median(walls):10.1f} "
-              f"{walls[int(len(walls) * 0.9) - 1]:8.1f} {statistics.median(counts):8.0f} "
+              f"{walls[int(len(walls) * 0.9) - 1]:8.1f} {statistics.median(cpus):7.1f} "
+              f"{statistics.median(counts):8.0f} "
               f"{statistics.median(dbs):7.1f}")
+        if profiler and args.dump:
+            profiler.dump_stats(args.dump)
         if profiler:
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(
                 os.environ.get("PROFILE_FILTER", ""), 45)

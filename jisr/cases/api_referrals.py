@@ -122,9 +122,8 @@ class CaseReferralView(APIView):
                    description="The referrals of a case the caller reads.")
     def get(self, request, case_id: int):
         case = case_selectors.case_get_for_user(user=request.user, case_id=case_id)
-        referrals = selectors.referrals_of_case(user=request.user, case=case)
-        return Response(ReferralOutput([selectors.card_of(r, sender=True, receiver=False)
-                                        for r in referrals], many=True).data)
+        return Response(ReferralOutput(
+            selectors.case_referral_cards(user=request.user, case=case), many=True).data)
 
     @extend_schema(request=ReferralInput, responses={201: ReferralOutput, **_ERRORS},
                    operation_id="cases_referrals_send", tags=TAGS,

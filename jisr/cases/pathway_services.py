@@ -249,21 +249,25 @@ def template_step_move(*, actor, step: TemplateStep, position: int) -> TemplateS
 
 # --- plans ------------------------------------------------------------------------------------
 
-def _check_plan_actor(actor, case: Case) -> None:
+def _check_plan_actor(actor, case: Case, *, visible: bool = False) -> None:
     """The case's worker (or anyone allowed when nobody is assigned) and the centre's
-    manager adapt its plans."""
-    policy.check_case_perm(actor, "cases.manage_plans", case)
+    manager adapt its plans. ``visible``: the caller read ``case`` through
+    ``policy.cases_for(actor)`` in this request, so that is not asked again."""
+    if visible:
+        policy.check_perm(actor, "cases.manage_plans")
+    else:
+        policy.check_case_perm(actor, "cases.manage_plans", case)
     if case.assigned_to_id and case.assigned_to_id != actor.pk \
             and actor.role != Role.CENTRE_MANAGER:
         raise AccessDenied(_("Only the case's assigned worker or the centre's manager "
                              "changes its pathways."))
 
 
-def can_manage(user, case: Case) -> bool:
+def can_manage(user, case: Case, *, visible: bool = False) -> bool:
     """Whether the user adapts the case's plans and schedules its follow-ups (pages show
-    the forms only then)."""
+    the forms only then); ``visible`` as for ``_check_plan_actor``."""
     try:
-        _check_plan_actor(user, case)
+        _check_plan_actor(user, case, visible=visible)
     except (AccessDenied, NotFound):
         return False
     return True

@@ -63,7 +63,29 @@ def referral_inbox(*, user, status: str = "") -> QuerySet:
 
 
 def referrals_of_case(*, user, case) -> list[Referral]:
-    return list(_with_related(policy.referrals_sent_for(user).filter(case=case)))
+    """The referrals of a case the user reads (``case`` from ``cases_for``), with what a line
+    shows: the case and its person are the caller's, not joined again (the full join of
+    ``_with_related`` cost the case page more to plan than to run)."""
+    referrals = list(policy.referrals_sent_for(user).filter(case=case).select_related(
+        "offering__service", "offering__centre", "offering__partner", "from_centre")
+        .annotate(waiting_position=_queue_position()))
+    for referral in referrals:
+        referral.case = case
+    return referrals
+
+
+def case_referral_cards(*, user, case) -> list[ReferralCard]:
+    """The referrals of a case as its own centre reads them (the API's list)."""
+    referrals = referrals_of_case(user=user, case=case)
+    if referrals:
+        case.person.cins = list(case.person.documents.filter(kind=IdentityDocument.Kind.CIN))
+    return [card_of(r, sender=True, receiver=False) for r in referrals]
+
+
+def position_of(referral: Referral) -> int | None:
+    """Its place on the service's waiting list (1: next), while it waits."""
+    return getattr(referral, "waiting_position", None) \
+        if referral.status == Status.WAITING else None
 
 
 def referral_get_for_user(*, user, referral_id) -> Referral:
@@ -117,8 +139,7 @@ def card_of(referral: Referral, *, sender: bool, receiver: bool,
         name_lat=" ".join(n for n in (person.first_name_lat, person.family_name_lat) if n),
         sex=person.get_sex_display(), birth=person.birth_display, commune=person.commune,
         masked_cin=cins[0].masked if cins else "",
-        position=getattr(referral, "waiting_position", None)
-        if referral.status == Status.WAITING else None,
+        position=position_of(referral),
         consent_withdrawn=not readable and bool(shared))
     if readable and (with_content or sender):
         if Referral.Share.REQUEST in shared:

@@ -4,7 +4,7 @@ transfers_for, case_aggregate_centres_for); reading a restricted case is audited
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -16,6 +16,7 @@ from jisr.cases.models import Appointment, Case, CaseEvent, Stage, Transfer
 from jisr.cases.questionnaires import Listening, Questionnaire, QuestionnaireVersion
 from jisr.cases.services import LISTENING_ROLES
 from jisr.core import audit
+from jisr.core.dbfunctions import EpochSeconds
 
 # Aggregates below this count are shown as "fewer than" (small-cell suppression).
 SMALL_CELL = 5
@@ -49,8 +50,6 @@ def case_detail(*, user, case_id) -> Case:
         Prefetch("appointments", queryset=Appointment.objects.select_related("worker")),
         Prefetch("transfers", queryset=Transfer.objects.select_related(
             "from_centre", "to_centre", "proposed_by", "decided_by")),
-        Prefetch("listenings", queryset=Listening.objects.select_related(
-            "version__questionnaire", "completed_by")),
         "notifications")
     return _read(user, policy.get_or_404(qs, pk=case_id))
 
@@ -102,78 +101,84 @@ def free_slots(*, centre_id, days: int = 5, per_worker: int = 6, minutes: int = 
     the earliest first: what reception offers the person at the desk. A large centre
     offers at most ``per_time`` workers at one time and ``limit`` slots in all, so that
     the choice spans days rather than listing every colleague free tomorrow at 9:00;
-    ``worker`` gives that worker's own slots."""
+    ``worker`` gives that worker's own slots.
+
+    The choice is that of listing every worker's first ``per_worker`` free slots and taking
+    them by time (then worker), ``per_time`` at a time. It is made day by day, reading one
+    day's appointments at a time, and stops once ``limit`` slots are found: at a centre of
+    five hundred workers with full calendars, the first day decides, where the whole window
+    is ten thousand appointments."""
     from jisr.accounts.models import User
 
     now = timezone.localtime(now or timezone.now())
-    workers = list(listening_workers(centre_id=centre_id).only(
-        "pk", *User.DISPLAY_NAME_FIELDS))
+    staff = listening_workers(centre_id=centre_id)
     if worker is not None:
-        workers = [w for w in workers if w.pk == worker.pk]
-    step = timedelta(minutes=minutes)
-    times = []  # the slots' start times, in order: working days, 9:00 to 16:00
+        staff = staff.filter(pk=worker.pk)
+    choice = _SlotChoice(sorted(staff.values_list("pk", flat=True)), staff.values("pk"),
+                         timedelta(minutes=minutes), per_worker, per_time, limit)
     day = now.date()
     for _d in range(days * 2):
+        if choice.done:
+            break
         if day.weekday() < 5:
-            for hour_minutes in range(9 * 60, 16 * 60, minutes):
-                start = timezone.make_aware(datetime.combine(day, time(
-                    hour_minutes // 60, hour_minutes % 60)))
-                if start > now:
-                    times.append(start)
+            times = [start for hour_minutes in range(9 * 60, 16 * 60, minutes)
+                     if (start := timezone.make_aware(datetime.combine(day, time(
+                         hour_minutes // 60, hour_minutes % 60)))) > now]
+            choice.add_day(times)
         day += timedelta(days=1)
-    workers = sorted(workers, key=lambda w: w.pk)
-    # The nearest days first: at a centre of five hundred workers the choice is made on the
-    # first day or two, and their calendars over the whole window are ten thousand rows.
-    near = timezone.make_aware(datetime.combine(now.date() + timedelta(days=3), time.min))
-    offered = _free_slots_until(workers, times, near, now, step, per_worker, per_time, limit)
-    if len(offered) < limit and times and times[-1] >= near:
-        offered = _free_slots_until(workers, times, None, now, step, per_worker, per_time,
-                                    limit)
-    return offered
+    names = User.objects.only("pk", *User.DISPLAY_NAME_FIELDS).in_bulk(
+        {worker_id for worker_id, _start in choice.offered})
+    return [Slot(names[worker_id], start) for worker_id, start in choice.offered]
 
 
-def _free_slots_until(workers, times, until, now, step, per_worker, per_time,
-                      limit) -> list[Slot]:
-    """free_slots' choice among the slots starting before ``until`` (all with None), from
-    the appointments that can overlap them (working hours end before midnight)."""
-    if until is not None:
-        times = [t for t in times if t < until]
-    stamps = [t.timestamp() for t in times]
-    appointments = Appointment.objects.filter(
-        worker__in=workers, status=Appointment.Status.BOOKED,
-        start__gte=now - timedelta(hours=4))
-    if until is not None:
-        appointments = appointments.filter(start__lt=until)
-    elif times:
-        appointments = appointments.filter(start__lt=times[-1] + step)
-    # (worker, slot) pairs an appointment overlaps
-    taken = set()
-    width = step.total_seconds()
-    for worker_id, start, duration in appointments.values_list(
-            "worker_id", "start", "duration_minutes"):
-        begin = start.timestamp()
-        for i in range(bisect_right(stamps, begin - width),
-                       bisect_left(stamps, begin + duration * 60)):
-            taken.add((worker_id, i))
-    # Time by time, the earliest first, every worker in turn: each worker's first
-    # ``per_worker`` free slots are the candidates, at most ``per_time`` of them offered at
-    # one time, until ``limit`` (the same choice as listing every worker's slots and sorting
-    # them, without going through a large centre's calendars to the end).
-    found = dict.fromkeys((w.pk for w in workers), 0)
-    offered: list[Slot] = []
-    for i, start in enumerate(times):
-        at_time = 0
-        for worker in workers:
-            if found[worker.pk] >= per_worker or (worker.pk, i) in taken:
-                continue
-            found[worker.pk] += 1
-            if at_time < per_time:
-                at_time += 1
-                offered.append(Slot(worker, start))
-                if len(offered) >= limit:
-                    return offered
-    return offered
-    return offered
+@dataclass
+class _SlotChoice:
+    """free_slots' choice, carried from one day to the next."""
+
+    worker_ids: list[int]
+    staff: QuerySet
+    step: timedelta
+    per_worker: int
+    per_time: int
+    limit: int
+    offered: list[tuple[int, datetime]] = field(default_factory=list)
+    found: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def done(self) -> bool:
+        return len(self.offered) >= self.limit or not self.worker_ids or all(
+            self.found.get(w, 0) >= self.per_worker for w in self.worker_ids)
+
+    def add_day(self, times: list[datetime]) -> None:
+        """The day's slots (``times``, in order), from the appointments that can overlap them
+        (those starting up to four hours before: working hours end before midnight)."""
+        if not times:
+            return
+        stamps = [t.timestamp() for t in times]
+        width = self.step.total_seconds()
+        taken = set()  # (worker, slot) pairs an appointment overlaps
+        for worker_id, begin, duration in Appointment.objects.filter(
+                worker__in=self.staff, status=Appointment.Status.BOOKED,
+                start__gte=times[0] - timedelta(hours=4),
+                start__lt=times[-1] + self.step).values_list(
+                "worker_id", EpochSeconds("start"), "duration_minutes"):
+            for i in range(bisect_right(stamps, begin - width),
+                           bisect_left(stamps, begin + duration * 60)):
+                taken.add((worker_id, i))
+        # Time by time, every worker in turn: each worker's first ``per_worker`` free slots
+        # are the candidates, at most ``per_time`` of them offered at one time.
+        found, per_worker = self.found, self.per_worker
+        for i, start in enumerate(times):
+            at_time = 0
+            for worker_id in self.worker_ids:
+                if found.get(worker_id, 0) >= per_worker or (worker_id, i) in taken:
+                    continue
+                found[worker_id] = found.get(worker_id, 0) + 1
+                if at_time < self.per_time:
+                    at_time += 1
+                    self.offered.append((worker_id, start))
+                    if len(self.offered) >= self.limit:
+                        return
 
 
 def case_counts(*, user) -> list[dict]:

@@ -32,7 +32,10 @@ def communes_for_picker(user):
     if user.scope_kind != ScopeKind.CENTRE or user.centre_id is None:
         return qs.none()
     province = user.centre.commune.province
-    return qs.filter(province__region_id=province.region_id).annotate(
+    # Only what an option shows: the picker is drawn on every registry search.
+    return qs.filter(province__region_id=province.region_id).only(
+        "pk", "name_ar", "name_fr", "province_id", "province__name_ar", "province__name_fr"
+    ).annotate(
         near=Case(When(province_id=province.pk, then=Value(0)), default=Value(1),
                   output_field=IntegerField())).order_by("near", "province__code", "name_fr")
 

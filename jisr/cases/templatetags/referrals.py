@@ -35,5 +35,6 @@ def referrals_panel(context, case) -> dict:
     referrals = selectors.referrals_of_case(user=user, case=case)
     can_refer, not_yet = refer_state(user, case)
     return {"case": case, "csrf_token": context.get("csrf_token"), "can_refer": can_refer,
-            "cards": [selectors.card_of(r, sender=True, receiver=False) for r in referrals],
+            "cards": [{"referral": r, "position": selectors.position_of(r)}
+                      for r in referrals],
             "not_yet": not_yet}
