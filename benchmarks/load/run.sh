@@ -98,11 +98,12 @@ done
 cpu() {  # CPU seconds of the processes whose command line matches $1
   ps -eo times=,args= | awk -v pat="$1" '{t = $1; $1 = ""} $0 ~ pat {s += t} END {print s + 0}'
 }
-# The server's and worker's processes (bin/jisr, gunicorn), not PostgreSQL's backends, whose
-# command lines name the database (jisr_bench_load); the machine's busy and I/O-wait time
-# from /proc/stat.
+# The server's processes (jisr serve, gunicorn) and the worker's (jisr worker) apart: the
+# worker runs the periodic jobs, whose catching up competes with the pages; not PostgreSQL's
+# backends, whose command lines name the database (jisr_bench_load); the machine's busy
+# and I/O-wait time from /proc/stat.
 busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9, $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
-cpu_before="$(cpu 'gunicorn|bin/jisr') $(cpu '^ postgres')"
+cpu_before="$(cpu 'gunicorn|jisr serve') $(cpu 'jisr worker') $(cpu '^ postgres')"
 busy_before="$(busy)"
 
 (while true; do cut -d' ' -f1 /proc/loadavg; sleep 5; done) > "$OUT/loadavg.txt" &
@@ -116,14 +117,14 @@ LOAD_PLAN="$OUT/plan.json" /usr/bin/time -o "$OUT/locust.time" -f "locust and it
   --exit-code-on-error 0 2>&1 | tail -n 40
 kill "$sampler" 2>/dev/null || true
 sampler=
-cpu_after="$(cpu 'gunicorn|bin/jisr') $(cpu '^ postgres')"
+cpu_after="$(cpu 'gunicorn|jisr serve') $(cpu 'jisr worker') $(cpu '^ postgres')"
 busy_after="$(busy)"
 
 echo "== result"
 $BIN/python $HERE/summary.py "$OUT/times.json" "$RESULTS/load-$STAMP.json"
-read -r app0 db0 <<< "$cpu_before"
-read -r app1 db1 <<< "$cpu_after"
-echo "CPU during the run: Jisr (gunicorn + worker) $((app1 - app0)) s, PostgreSQL $((db1 - db0)) s; $(cat "$OUT/locust.time")"
+read -r app0 work0 db0 <<< "$cpu_before"
+read -r app1 work1 db1 <<< "$cpu_after"
+echo "CPU during the run: Jisr's web server $((app1 - app0)) s, its worker (background jobs) $((work1 - work0)) s, PostgreSQL $((db1 - db0)) s; $(cat "$OUT/locust.time")"
 read -r b0 w0 t0 <<< "$busy_before"
 read -r b1 w1 t1 <<< "$busy_after"
 awk -v b=$((b1 - b0)) -v w=$((w1 - w0)) -v t=$((t1 - t0)) \

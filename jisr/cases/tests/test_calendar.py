@@ -14,7 +14,7 @@ from jisr.core.exceptions import Conflict, NotFound, ValidationFailed
 from jisr.core.models import AuditEntry
 from jisr.notifications.models import Notification
 from jisr.registry.models import Consent
-from jisr.registry.services import consent_record
+from jisr.registry.services import consent_record, consent_withdraw
 from jisr.testing import pdftext
 from jisr.testing.personas import CANARY_PERSON_MARRAKECH as PERSON
 from jisr.testing.personas import OUTSIDER
@@ -167,13 +167,21 @@ def test_a_rescheduled_appointment_is_reminded_of_its_new_time(
     assert [("15:00" in m["text"]) for m in sms_gateway.messages] == [False, True]
 
 
-def test_without_consent_to_sms_nobody_is_reminded(quiet_world, book, sms_gateway,
+def test_without_consent_to_sms_nobody_is_reminded(quiet_world, case, book, sms_gateway,
                                                    django_capture_on_commit_callbacks):
     book(at(1, 10), worker="khadija")
+    # not even looked at by the hourly job, until the person consents
+    assert not calendar.reminders_due().exists()
     with django_capture_on_commit_callbacks(execute=True):
         assert calendar.appointment_reminders_send() == 0
     assert sms_gateway.messages == []
     assert not Notification.objects.filter(event=calendar.REMINDER_EVENT).exists()
+    youssef = quiet_world.users["youssef"]
+    consent = consent_record(actor=youssef, person=case.person,
+                             purpose=Consent.Purpose.SMS_CONTACT, method="signature")
+    assert calendar.reminders_due().count() == 1
+    consent_withdraw(actor=youssef, consent=consent, reason="Ne veut plus de SMS")
+    assert not calendar.reminders_due().exists()
 
 
 def test_no_reminder_for_a_closed_case(quiet_world, case, book, sms_consent, sms_gateway,
