@@ -62,7 +62,7 @@ PLAN_FIELDS = ("id", "case", "template", "name_ar", "name_fr", "status", "starte
 STEP_COPY = ("order", "name_ar", "name_fr", "service", "owner_role", "duration_days",
              "outcome_label_ar", "outcome_label_fr", "outcome_choices")
 STEP_FIELDS = ("plan", *STEP_COPY, "owner", "due_date", "status", "outcome", "outcome_note",
-               "completed_at", "completed_by")
+               "completed_at", "completed_by", "overdue_reminded_for")
 APPOINTMENT_FIELDS = ("case", "centre", "worker", "start", "duration_minutes", "status",
                       "booked_by", "booked_at", "purpose", "reminded_for")
 FOLLOW_UP_FIELDS = ("case", "plan", "kind", "due_date", "worker", "purpose", "status", "note",
@@ -586,6 +586,7 @@ class _Generator:
         done = len(steps) if outcome == "completed" else (
             1 if (outcome == "partial" or rng.random() < 0.7) else 0)
         end = finished or now
+        today = timezone.localtime(now).date()
         for index, step in enumerate(steps):
             due += timedelta(days=step["duration_days"])
             row = step["row"]
@@ -599,7 +600,10 @@ class _Generator:
                          finished, worker)
             else:
                 state = ("pending", "", "", None, None)
-            load.steps.append((plan_id, *row, owner, due, *state))
+            # An open step already past due was reminded when it fell due, had the hourly
+            # job run all along: not a backlog of a quarter of a million for its first run.
+            reminded = due if state[0] == "pending" and owner and due < today else None
+            load.steps.append((plan_id, *row, owner, due, *state, reminded))
         if reach == 4:
             load.follow_ups.append((
                 case_id, plan_id, "visit", timezone.localdate() + timedelta(

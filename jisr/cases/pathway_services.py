@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -703,18 +703,23 @@ def plans_handover(*, actor, from_worker, to_worker, cases, reason: str = "") ->
 def pathway_reminders_send(*, today: date | None = None) -> dict[str, int]:
     """Tell each owner, in their inbox, of their pathway steps past due (once per step and
     due date: moving the date gives a new reminder) and of their follow-ups due tomorrow
-    (once per follow-up and date); returns how many are due. Safe to run twice or in two
-    workers: ``notify``'s key makes the same reminder once. The messages name the case
+    (once per follow-up and date); returns how many were reminded in this run (steps) and
+    how many follow-ups are due. Safe to run twice or in two workers: ``notify``'s key makes
+    the same reminder once. The messages name the case
     reference and the step, never the person."""
     from jisr.notifications.models import Notification
     from jisr.notifications.services import notify
 
     today = today or timezone.localdate()
+    # Steps already reminded of their current due date are left out (a national network
+    # has hundreds of thousands of overdue steps: asking notify() about each of them every
+    # hour was minutes of work to find nothing new)
     steps = PlanStep.objects.filter(
         status__in=PlanStep.OPEN, plan__status=Plan.Status.ACTIVE, due_date__lt=today,
         owner__isnull=False, owner__is_active=True, plan__case__stage__in=[
-            s for s in Stage.values if s != Stage.CLOSED]).select_related(
-        "owner", "plan__case")
+            s for s in Stage.values if s != Stage.CLOSED]).filter(
+        Q(overdue_reminded_for__isnull=True) | ~Q(overdue_reminded_for=F("due_date"))
+    ).select_related("owner", "plan__case")
     sent = {"steps": 0, "follow_ups": 0}
     for step in steps.iterator(chunk_size=500):
         with transaction.atomic():
@@ -722,6 +727,7 @@ def pathway_reminders_send(*, today: date | None = None) -> dict[str, int]:
                    channel=Notification.Channel.IN_APP, recipient=step.owner,
                    template="cases/messages/plan_step_overdue", context={"step": step},
                    related=step.plan, link_url=reverse("cases:plan", args=[step.plan_id]))
+            PlanStep.objects.filter(pk=step.pk).update(overdue_reminded_for=step.due_date)
             sent["steps"] += 1
     follow_ups = FollowUp.objects.filter(
         status=FollowUp.Status.SCHEDULED, due_date=today + timedelta(days=1),

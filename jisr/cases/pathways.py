@@ -236,6 +236,10 @@ class PlanStep(StepDefinition):
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                      null=True, blank=True, related_name="+",
                                      verbose_name=_("completed by"))
+    # The due date the owner was last told is past (pathway_reminders_send): the hourly job
+    # skips the steps already reminded of their current date instead of asking again.
+    overdue_reminded_for = models.DateField(_("reminded as overdue for"), null=True,
+                                            blank=True, editable=False)
 
     AUDIT_VALUE_FIELDS = ("plan", "order", "service", "owner_role", "owner", "due_date",
                           "status", "completed_at")

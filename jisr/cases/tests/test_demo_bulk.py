@@ -5,7 +5,7 @@ the work views and the figures (and not by an outsider)."""
 from datetime import timedelta
 from math import ceil
 
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max
 from django.utils import timezone
 
 from jisr.accounts import demo as accounts_demo
@@ -310,3 +310,21 @@ def test_bulk_demo_referrals_leave_the_deadline_job_no_backlog(world):
     counts = referral_services.referrals_check_deadlines()
     assert {k: v for k, v in counts.items() if k != "promoted"} == {
         "reminded": 0, "overdue": 0, "delivery_reminded": 0, "delivery_overdue": 0}
+
+
+def test_bulk_demo_steps_leave_the_pathway_reminders_no_backlog(world):
+    """Open steps already past due were reminded when they fell due: the hourly job's first
+    run after the load finds none of them (a quarter of a million at two million cases)."""
+    from jisr.cases.pathway_services import pathway_reminders_send
+
+    _counts, cases = _bulk_cases(world, count=120, persons=130)
+    steps = PlanStep.objects.filter(plan__case__in=cases, status__in=PlanStep.OPEN,
+                                    owner__isnull=False)
+    overdue = steps.filter(due_date__lt=timezone.localdate())
+    assert overdue.exists()
+    assert not overdue.filter(overdue_reminded_for=None).exists()
+    assert not steps.filter(due_date__gte=timezone.localdate()).exclude(
+        overdue_reminded_for=None).exists()
+    PlanStep.objects.exclude(plan__case__in=cases).update(
+        overdue_reminded_for=F("due_date"))  # the shared world's own
+    assert pathway_reminders_send()["steps"] == 0
