@@ -24,6 +24,7 @@ import random
 import re
 from pathlib import Path
 
+import gevent
 from locust import HttpUser, between, events, task
 
 PLAN = json.loads(Path(os.environ.get("LOAD_PLAN", "var/bench-load/plan.json")).read_text())
@@ -44,10 +45,14 @@ def _(parser):
     parser.add_argument("--language", default="ar", help="Accept-Language of every user.")
     parser.add_argument("--times-out", default="var/bench-load/times.json",
                         help="Where every request's time goes, for summary.py.")
+    parser.add_argument("--warmup", type=float, default=60,
+                        help="Seconds after the last login before measuring.")
 
 
-# Every response time of the measured phase, which starts once every user has logged in
-# (a login hashes the password on purpose, and staff log in once a day), so that summary.py
+# Every response time of the measured phase, which starts --warmup seconds after every user
+# has logged in (a login hashes the password on purpose, and staff log in once a day: fifty
+# logins in ten seconds keep both cores busy, and the new server processes read their
+# templates and open their connections, for the first seconds after), so that summary.py
 # computes exact percentiles over all reads and over all writes rather than averaging
 # locust's per-name percentiles.
 _times: dict[str, list[float]] = {}
@@ -59,9 +64,16 @@ _logged_in = 0
 def _user_ready(environment) -> None:
     global _logged_in, _measuring
     _logged_in += 1
-    if _logged_in >= environment.parsed_options.num_users and not _measuring:
-        _measuring = True
-        print(f"all {_logged_in} users logged in: measuring from now", flush=True)
+    if _logged_in == environment.parsed_options.num_users:
+        warmup = environment.parsed_options.warmup
+        print(f"all {_logged_in} users logged in: measuring in {warmup:.0f} s", flush=True)
+        gevent.spawn_later(warmup, _start_measuring)
+
+
+def _start_measuring() -> None:
+    global _measuring
+    _measuring = True
+    print("measuring from now", flush=True)
 
 
 @events.request.add_listener

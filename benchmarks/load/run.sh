@@ -13,12 +13,13 @@
 # 3. serves Jisr as the standard deployment does: `jisr serve` (gunicorn, WORKERS, default
 #    2 x cores + 1) and one `jisr worker`;
 # 4. runs locust headless: USERS (50) centre staff (benchmarks/load/locustfile.py), 1-3 s of
-#    thought between actions, spawned at 5 a second, for DURATION (10m) after the spawn;
+#    thought between actions, spawned at 5 a second; measures for DURATION (10m) once
+#    WARMUP seconds (60) have passed after the last login;
 # 5. prints the percentiles of reads and writes (summary.py), with the load average sampled
 #    every 5 s and the CPU time of the server, the database and locust.
 #
 # Environment: BENCH_DB, PGHOST (127.0.0.1), PGPORT (5432), PGUSER (root), PORT (8766),
-# USERS, DURATION, WORKERS, LANGUAGE (ar), KEEP_DB, SKIP_LOAD, SKIP_REFRESH=1.
+# USERS, DURATION, WARMUP, WORKERS, LANGUAGE (ar), KEEP_DB, SKIP_LOAD, SKIP_REFRESH=1.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 HERE=benchmarks/load
@@ -29,6 +30,7 @@ export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-root}
 PORT=${PORT:-8766}
 USERS=${USERS:-50}
 DURATION=${DURATION:-10m}
+WARMUP=${WARMUP:-60}
 WORKERS=${WORKERS:-$((2 * $(nproc) + 1))}
 OUT=var/bench-load
 RESULTS=$HERE/results
@@ -87,6 +89,9 @@ sampler=
 cleanup() {
   [ -n "$sampler" ] && kill "$sampler" 2>/dev/null || true
   kill "$server" "$worker" 2>/dev/null || true
+  # The worker ends its current job before leaving: a long one is not the benchmark's
+  sleep 5
+  kill -9 "$worker" 2>/dev/null || true
   wait "$server" "$worker" 2>/dev/null || true
 }
 trap cleanup EXIT
@@ -109,10 +114,11 @@ busy_before="$(busy)"
 (while true; do cut -d' ' -f1 /proc/loadavg; sleep 5; done) > "$OUT/loadavg.txt" &
 sampler=$!
 
-echo "== locust: $USERS users, $DURATION after the spawn (language ${LANGUAGE:-ar})"
+echo "== locust: $USERS users, $DURATION measured after the logins and $WARMUP s of warm-up (language ${LANGUAGE:-ar})"
 LOAD_PLAN="$OUT/plan.json" /usr/bin/time -o "$OUT/locust.time" -f "locust and its users: %U s user, %S s system" \
   "$venv/bin/locust" -f "$HERE/locustfile.py" --headless --host "http://127.0.0.1:$PORT" \
-  -u "$USERS" -r 5 -t "$DURATION" --language "${LANGUAGE:-ar}" \
+  -u "$USERS" -r 5 -t "${DURATION}$((WARMUP + USERS / 5 + 5))s" --warmup "$WARMUP" \
+  --language "${LANGUAGE:-ar}" \
   --times-out "$OUT/times.json" --csv "$OUT/locust" --only-summary \
   --exit-code-on-error 0 2>&1 | tail -n 40
 kill "$sampler" 2>/dev/null || true
@@ -124,6 +130,7 @@ echo "== result"
 $BIN/python $HERE/summary.py "$OUT/times.json" "$RESULTS/load-$STAMP.json"
 read -r app0 work0 db0 <<< "$cpu_before"
 read -r app1 work1 db1 <<< "$cpu_after"
+echo "requests of the whole locust run (logins and warm-up included), which the CPU times cover: $(awk -F, '$2 == "Aggregated" {print $3}' "$OUT/locust_stats.csv")"
 echo "CPU during the run: Jisr's web server $((app1 - app0)) s, its worker (background jobs) $((work1 - work0)) s, PostgreSQL $((db1 - db0)) s; $(cat "$OUT/locust.time")"
 read -r b0 w0 t0 <<< "$busy_before"
 read -r b1 w1 t1 <<< "$busy_after"

@@ -52,8 +52,12 @@ def _plans(qs) -> QuerySet[Plan]:
 
 
 def case_plans(*, user, case) -> list[Plan]:
-    """The case's plans with their steps, in a fixed number of queries."""
-    return list(_plans(policy.plans_for(user).filter(case=case)))
+    """The case's plans with their steps, in a fixed number of queries; ``case`` is the
+    caller's (read through the policy), not joined again."""
+    plans = list(_plans(policy.plans_for(user).filter(case=case).select_related(None)))
+    for plan in plans:
+        plan.case = case
+    return plans
 
 
 def plan_list(*, user, case_id) -> QuerySet[Plan]:
@@ -69,8 +73,12 @@ def plan_step_get_for_user(*, user, step_id) -> PlanStep:
 
 
 def case_follow_ups(*, user, case) -> list[FollowUp]:
-    return list(policy.follow_ups_for(user).filter(case=case).select_related(
-        "recorded_by").order_by("due_date", "pk"))
+    """The case's follow-ups; ``case`` as for :func:`case_plans`."""
+    follow_ups = list(policy.follow_ups_for(user).filter(case=case).select_related(None)
+                      .select_related("worker", "plan", "recorded_by").order_by("due_date", "pk"))
+    for follow_up in follow_ups:
+        follow_up.case = case
+    return follow_ups
 
 
 def follow_up_get_for_user(*, user, follow_up_id) -> FollowUp:
