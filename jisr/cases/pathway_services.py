@@ -703,10 +703,10 @@ def plans_handover(*, actor, from_worker, to_worker, cases, reason: str = "") ->
 def pathway_reminders_send(*, today: date | None = None) -> dict[str, int]:
     """Tell each owner, in their inbox, of their pathway steps past due (once per step and
     due date: moving the date gives a new reminder) and of their follow-ups due tomorrow
-    (once per follow-up and date); returns how many were reminded in this run (steps) and
-    how many follow-ups are due. Safe to run twice or in two workers: ``notify``'s key makes
-    the same reminder once. The messages name the case
-    reference and the step, never the person."""
+    (once per follow-up and date); returns how many of each were reminded in this run (the
+    steps and follow-ups already reminded of their date are not read again). Safe to run
+    twice or in two workers: ``notify``'s key makes the same reminder once. The messages
+    name the case reference and the step, never the person."""
     from jisr.notifications.models import Notification
     from jisr.notifications.services import notify
 
@@ -731,7 +731,9 @@ def pathway_reminders_send(*, today: date | None = None) -> dict[str, int]:
             sent["steps"] += 1
     follow_ups = FollowUp.objects.filter(
         status=FollowUp.Status.SCHEDULED, due_date=today + timedelta(days=1),
-        worker__is_active=True).select_related("worker", "case")
+        worker__is_active=True).filter(
+        Q(reminded_for__isnull=True) | ~Q(reminded_for=F("due_date"))).select_related(
+        "worker", "case")
     for follow_up in follow_ups.iterator(chunk_size=500):
         with transaction.atomic():
             notify(event="cases.follow_up_due", key=f"{follow_up.pk}:{follow_up.due_date}",
@@ -739,5 +741,6 @@ def pathway_reminders_send(*, today: date | None = None) -> dict[str, int]:
                    template="cases/messages/follow_up_due", context={"follow_up": follow_up},
                    related=follow_up.case,
                    link_url=reverse("cases:detail", args=[follow_up.case_id]))
+            FollowUp.objects.filter(pk=follow_up.pk).update(reminded_for=follow_up.due_date)
             sent["follow_ups"] += 1
     return sent

@@ -299,6 +299,9 @@ class FollowUp(models.Model):
                                     null=True, blank=True, related_name="+",
                                     verbose_name=_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded"), null=True, blank=True)
+    # The date the worker was last told the follow-up is due tomorrow
+    # (pathway_reminders_send), as PlanStep.overdue_reminded_for
+    reminded_for = models.DateField(_("reminded for"), null=True, blank=True, editable=False)
 
     AUDIT_VALUE_FIELDS = ("case", "plan", "kind", "due_date", "worker", "status",
                           "recorded_at")

@@ -51,6 +51,7 @@ def test_tomorrow_s_follow_up_is_reminded_to_its_worker(world):
         due_date=timezone.localdate() + timedelta(days=1))
     counts = pathway_reminders_send()
     assert counts["follow_ups"] >= 1
+    assert pathway_reminders_send()["follow_ups"] == 0  # the next hour: not read again
     reminder = _reminders("cases.follow_up_due", world.youssef).get()
     assert world.cases["marrakech"].reference in reminder.body
     # The outsider's follow-up at Oujda goes to him, not to anyone at Marrakech.
