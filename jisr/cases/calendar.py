@@ -125,8 +125,9 @@ def reminders_due(*, now: datetime | None = None):
     (and refused) on every hourly run: a day's appointments of a national network are
     tens of thousands; a consent given during the day brings the appointment in at the
     next run."""
-    from django.db.models import Exists, F, OuterRef, Q
+    from django.db.models import Exists, OuterRef
 
+    from jisr.core.dbfunctions import not_reminded_of
     from jisr.registry.models import Consent, Phone
 
     tomorrow = timezone.localdate(now or timezone.now()) + timedelta(days=1)
@@ -135,7 +136,7 @@ def reminders_due(*, now: datetime | None = None):
     return Appointment.objects.filter(
         status=Appointment.Status.BOOKED, start__gte=start, start__lt=end).exclude(
         case__stage=Stage.CLOSED).filter(
-        Q(reminded_for__isnull=True) | ~Q(reminded_for=F("start"))).filter(
+        not_reminded_of("reminded_for", "start")).filter(
         Exists(Phone.objects.filter(person_id=person)),
         Exists(Consent.objects.filter(person_id=person, purpose=Consent.Purpose.SMS_CONTACT,
                                       withdrawn_at=None))).select_related(

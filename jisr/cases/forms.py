@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,12 +26,13 @@ class _WorkerField(forms.ModelChoiceField):
         return f"{obj.display_name} ({obj.get_role_display()})"
 
 
-def _parse_slot(value: str, workers) -> dict | None:
-    """"<worker id>|<YYYY-MM-DDTHH:MM>" → {"worker", "start"} (None for no slot)."""
+def _parse_slot(value: str, workers: QuerySet) -> dict | None:
+    """"<worker id>|<YYYY-MM-DDTHH:MM>" → {"worker", "start"} (None for no slot); the worker
+    is read from ``workers`` (the centre's), not a list of them all."""
     if not value:
         return None
     worker_id, _sep, when = value.partition("|")
-    worker = next((w for w in workers if str(w.pk) == worker_id), None)
+    worker = workers.filter(pk=worker_id).first() if worker_id.isdigit() else None
     try:
         start = timezone.make_aware(datetime.strptime(when, "%Y-%m-%dT%H:%M"))
     except ValueError:
@@ -74,13 +76,10 @@ class ReceptionForm(forms.Form):
 
     def __init__(self, *args, user, person, needs_consent: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.workers = list(selectors.listening_workers(centre_id=user.centre_id))
-        self.fields["assigned_to"].queryset = selectors.listening_workers(
-            centre_id=user.centre_id)
-        self.slots = selectors.free_slots(centre_id=user.centre_id)
+        self.workers = selectors.listening_workers(centre_id=user.centre_id)
+        self.fields["assigned_to"].queryset = self.workers
         self.fields["slot"].choices = [("", _("Book later"))] + [
-            (s.value, f"{timezone.localtime(s.start):%Y-%m-%d %H:%M} — "
-                      f"{s.worker.display_name}") for s in self.slots]
+            (s.value, s.label) for s in selectors.free_slots(centre_id=user.centre_id)]
         self.needs_consent = needs_consent
         if needs_consent:
             self.fields["consent_method"].required = True
@@ -114,12 +113,10 @@ class AppointmentForm(forms.Form):
 
     def __init__(self, *args, centre_id, **kwargs):
         super().__init__(*args, **kwargs)
-        self.workers = list(selectors.listening_workers(centre_id=centre_id))
+        self.workers = selectors.listening_workers(centre_id=centre_id)
         if not self.is_bound:  # a sent slot is checked by the booking service, not the list
             self.fields["slot"].choices = [
-                (s.value, f"{timezone.localtime(s.start):%Y-%m-%d %H:%M} — "
-                          f"{s.worker.display_name}")
-                for s in selectors.free_slots(centre_id=centre_id)]
+                (s.value, s.label) for s in selectors.free_slots(centre_id=centre_id)]
 
     def clean_slot(self):
         return _parse_slot(self.cleaned_data.get("slot") or "", self.workers)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +34,7 @@ from jisr.cases.pathways import (
     TemplateStep,
 )
 from jisr.core import audit
+from jisr.core.dbfunctions import not_reminded_of
 from jisr.core.exceptions import AccessDenied, Conflict, NotFound, ValidationFailed
 from jisr.registry.services import full_clean
 
@@ -249,25 +250,21 @@ def template_step_move(*, actor, step: TemplateStep, position: int) -> TemplateS
 
 # --- plans ------------------------------------------------------------------------------------
 
-def _check_plan_actor(actor, case: Case, *, visible: bool = False) -> None:
+def _check_plan_actor(actor, case: Case) -> None:
     """The case's worker (or anyone allowed when nobody is assigned) and the centre's
-    manager adapt its plans. ``visible``: the caller read ``case`` through
-    ``policy.cases_for(actor)`` in this request, so that is not asked again."""
-    if visible:
-        policy.check_perm(actor, "cases.manage_plans")
-    else:
-        policy.check_case_perm(actor, "cases.manage_plans", case)
+    manager adapt its plans."""
+    policy.check_case_perm(actor, "cases.manage_plans", case)
     if case.assigned_to_id and case.assigned_to_id != actor.pk \
             and actor.role != Role.CENTRE_MANAGER:
         raise AccessDenied(_("Only the case's assigned worker or the centre's manager "
                              "changes its pathways."))
 
 
-def can_manage(user, case: Case, *, visible: bool = False) -> bool:
+def can_manage(user, case: Case) -> bool:
     """Whether the user adapts the case's plans and schedules its follow-ups (pages show
-    the forms only then); ``visible`` as for ``_check_plan_actor``."""
+    the forms only then)."""
     try:
-        _check_plan_actor(user, case, visible=visible)
+        _check_plan_actor(user, case)
     except (AccessDenied, NotFound):
         return False
     return True
@@ -718,8 +715,8 @@ def pathway_reminders_send(*, today: date | None = None) -> dict[str, int]:
         status__in=PlanStep.OPEN, plan__status=Plan.Status.ACTIVE, due_date__lt=today,
         owner__isnull=False, owner__is_active=True, plan__case__stage__in=[
             s for s in Stage.values if s != Stage.CLOSED]).filter(
-        Q(overdue_reminded_for__isnull=True) | ~Q(overdue_reminded_for=F("due_date"))
-    ).select_related("owner", "plan__case")
+        not_reminded_of("overdue_reminded_for", "due_date")).select_related(
+        "owner", "plan__case")
     sent = {"steps": 0, "follow_ups": 0}
     for step in steps.iterator(chunk_size=500):
         with transaction.atomic():
@@ -732,8 +729,7 @@ def pathway_reminders_send(*, today: date | None = None) -> dict[str, int]:
     follow_ups = FollowUp.objects.filter(
         status=FollowUp.Status.SCHEDULED, due_date=today + timedelta(days=1),
         worker__is_active=True).filter(
-        Q(reminded_for__isnull=True) | ~Q(reminded_for=F("due_date"))).select_related(
-        "worker", "case")
+        not_reminded_of("reminded_for", "due_date")).select_related("worker", "case")
     for follow_up in follow_ups.iterator(chunk_size=500):
         with transaction.atomic():
             notify(event="cases.follow_up_due", key=f"{follow_up.pk}:{follow_up.due_date}",
@@ -743,4 +739,11 @@ def pathway_reminders_send(*, today: date | None = None) -> dict[str, int]:
                    link_url=reverse("cases:detail", args=[follow_up.case_id]))
             FollowUp.objects.filter(pk=follow_up.pk).update(reminded_for=follow_up.due_date)
             sent["follow_ups"] += 1
+    # One audit entry per kind and run, as for the appointment reminders
+    for kind, object_type, action in (
+            ("steps", "cases.planstep", "cases.plan_step.remind_overdue"),
+            ("follow_ups", "cases.followup", "cases.follow_up.remind")):
+        if sent[kind]:
+            audit.record_bulk(actor=None, action=action, object_type=object_type,
+                              count=sent[kind])
     return sent

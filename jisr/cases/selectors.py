@@ -93,6 +93,10 @@ class Slot:
     def value(self) -> str:
         return f"{self.worker.pk}|{timezone.localtime(self.start):%Y-%m-%dT%H:%M}"
 
+    @property
+    def label(self) -> str:
+        return f"{timezone.localtime(self.start):%Y-%m-%d %H:%M} — {self.worker.display_name}"
+
 
 def free_slots(*, centre_id, days: int = 5, per_worker: int = 6, minutes: int = 45,
                now: datetime | None = None, worker=None, per_time: int = 4,

@@ -1,8 +1,15 @@
-"""Database functions Django does not ship."""
+"""Database functions and conditions Django does not ship."""
 
 from __future__ import annotations
 
-from django.db.models import BigIntegerField, Func
+from django.db.models import BigIntegerField, F, Func, Q
+
+
+def not_reminded_of(reminded: str, due: str) -> Q:
+    """Rows whose reminder was not sent for their current ``due`` value: ``reminded`` (the
+    value the last reminder was sent for) is empty or another. A periodic reminder job
+    reads only these, instead of asking again about every row it reminded already."""
+    return Q(**{f"{reminded}__isnull": True}) | ~Q(**{reminded: F(due)})
 
 
 class EpochSeconds(Func):

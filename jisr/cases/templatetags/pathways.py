@@ -38,8 +38,7 @@ def plan_context(user, plan, *, error: str = "", page: bool = False, manage=None
 def pathway_panels(context, case) -> dict:
     user = context["request"].user
     plans = sel.case_plans(user=user, case=case)
-    # The page read the case through the policy (selectors.case_detail)
-    manage = svc.can_manage(user, case, visible=True) and not case.is_closed
+    manage = svc.can_manage(user, case) and not case.is_closed
     templates = sel.published_templates(user=user) if manage else None
     return {
         "case": case, "manage": manage, "csrf_token": context.get("csrf_token"),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from jisr.cases import services
 from jisr.cases.pathway_services import pathway_reminders_send
 from jisr.cases.pathways import FollowUp, PlanStep
+from jisr.core.models import AuditEntry
 from jisr.notifications.models import Notification
 from jisr.testing.personas import CANARY_PERSON_MARRAKECH
 
@@ -28,7 +29,10 @@ def _reminders(event, user):
 
 def test_an_overdue_step_is_reminded_to_its_owner_once(world):
     step = _overdue_step(world)
-    assert pathway_reminders_send()["steps"] >= 1
+    reminded = pathway_reminders_send()["steps"]
+    assert reminded >= 1
+    assert AuditEntry.objects.filter(action="cases.plan_step.remind_overdue",
+                                     count=reminded, actor=None).exists()
     # the next hourly run does not go through the steps already reminded
     assert pathway_reminders_send()["steps"] == 0
     step.refresh_from_db()
@@ -52,6 +56,8 @@ def test_tomorrow_s_follow_up_is_reminded_to_its_worker(world):
     counts = pathway_reminders_send()
     assert counts["follow_ups"] >= 1
     assert pathway_reminders_send()["follow_ups"] == 0  # the next hour: not read again
+    assert AuditEntry.objects.filter(action="cases.follow_up.remind",
+                                     count=counts["follow_ups"]).count() == 1
     reminder = _reminders("cases.follow_up_due", world.youssef).get()
     assert world.cases["marrakech"].reference in reminder.body
     # The outsider's follow-up at Oujda goes to him, not to anyone at Marrakech.
