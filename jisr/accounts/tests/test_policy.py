@@ -66,3 +66,24 @@ def test_centre_edits_follow_the_territory(world):
 def test_an_unknown_permission_is_a_programming_error(world):
     with pytest.raises(KeyError):
         policy.has_perm(world.admin, "accounts.fly")
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_person_centre_ids_are_the_centres_whose_persons_one_sees(world, name,
+                                                                  django_assert_max_num_queries):
+    user = world.users[name]
+    expected = set(policy.person_centres_for(user).values_list("pk", flat=True))
+    # A centre's staff (most of the requests) need no query for it
+    with django_assert_max_num_queries(0 if user.scope_kind == "centre" else 1):
+        ids = policy.person_centre_ids(user)
+    assert set(ids) == expected
+    if name == "rachid":  # a partner's agent reads the registry of no centre
+        assert ids == []
+
+
+def test_a_deactivated_or_anonymous_user_has_no_person_centres(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    world.amina.is_active = False
+    assert policy.person_centre_ids(world.amina) == []
+    assert policy.person_centre_ids(AnonymousUser()) == []
