@@ -22,9 +22,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from jisr.core.routes import pk_url
 
 
 class Referral(models.Model):
@@ -120,7 +121,7 @@ class Referral(models.Model):
         return _("Referral %(reference)s") % {"reference": self.reference}
 
     def get_absolute_url(self) -> str:
-        return reverse("cases:referral_detail", args=[self.pk])
+        return pk_url("cases:referral_detail", self.pk)
 
     @property
     def reference(self) -> str:

@@ -48,10 +48,16 @@ def case_detail(*, user, case_id) -> Case:
     qs = policy.cases_for(user).select_related("household", "opened_by").prefetch_related(
         Prefetch("events", queryset=CaseEvent.objects.select_related("actor", "centre")),
         Prefetch("appointments", queryset=Appointment.objects.select_related("worker")),
-        Prefetch("transfers", queryset=Transfer.objects.select_related(
-            "from_centre", "to_centre", "proposed_by", "decided_by")),
         "notifications")
     return _read(user, policy.get_or_404(qs, pk=case_id))
+
+
+def pending_transfer(case: Case) -> Transfer | None:
+    """The transfer of a case (one the user reads) proposed and not yet answered, with the
+    name of the centre it is proposed to: the case page's one line about transfers."""
+    return case.transfers.filter(status=Transfer.Status.PROPOSED).select_related(
+        "to_centre").only("pk", "case_id", "status", "to_centre__name_ar",
+                          "to_centre__name_fr").order_by("-pk").first()
 
 
 def transfer_get_for_user(*, user, transfer_id) -> Transfer:

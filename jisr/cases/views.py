@@ -131,8 +131,9 @@ def case_detail(request, case_id: int):
                                   initial={"worker": case.assigned_to_id}),
         "restrict_form": RestrictForm(initial={"restricted": case.restricted,
                                                "category": case.restriction_category}),
-        "pending_transfer": next((t for t in case.transfers.all()
-                                  if t.status == "proposed"), None)})
+        # Shown only to who may transfer, on an open case (most cases have none)
+        "pending_transfer": selectors.pending_transfer(case)
+        if can["transfer"] and not case.is_closed else None})
 
 
 @permission_required("cases.transition")

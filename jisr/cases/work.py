@@ -17,13 +17,13 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jisr.accounts import policy
 from jisr.accounts.models import User
 from jisr.cases.models import Appointment, Case, Stage
+from jisr.core.routes import pk_url
 from jisr.registry.models import Person
 
 LIMIT = 25
@@ -169,7 +169,7 @@ def _named_offerings() -> QuerySet:
 
 
 def _case_url(case: Case) -> str:
-    return reverse("cases:detail", args=[case.pk])
+    return pk_url("cases:detail", case.pk)
 
 
 # --- the cases' own sections --------------------------------------------------------------
@@ -302,7 +302,7 @@ def _waiting_lists(*, user, now) -> Section:
     from jisr.cases.referrals import Referral
 
     counts = dict(_sent(user, Referral.Status.WAITING, mine=False)
-                  .values_list("offering_id").annotate(n=Count("pk")).order_by())
+                  .values_list("offering_id").annotate(n=Count("*")).order_by())
     offerings = _named_offerings().filter(pk__in=counts)
     rows = sorted(((f"{o.service.name} — {o.provider.name}", counts[o.pk], "")
                    for o in offerings), key=lambda row: -row[1])
@@ -337,7 +337,7 @@ def _plan_steps(*, user, now) -> Section:
     rows, total = _limited(qs)
     return Section("plan_steps", _("Pathway steps"), [Item.of_case(
         step.plan.case, step.name, step.due_date,
-        reverse("cases:plan", args=[step.plan_id]), step.plan.name) for step in rows], total)
+        pk_url("cases:plan", step.plan_id), step.plan.name) for step in rows], total)
 
 
 def _follow_ups(*, user, now) -> Section:

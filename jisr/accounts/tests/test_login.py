@@ -189,3 +189,16 @@ def test_ten_failures_from_two_processes_lock_the_account_for_both(client):
     assert _login(client, "amina").status_code == 302
     # The tenth failure itself is answered with the lockout
     assert response.status_code == 429
+
+
+def test_the_signed_in_user_comes_with_their_centre(world, django_assert_num_queries):
+    from jisr.accounts.backends import StaffBackend
+
+    backend = StaffBackend()
+    with django_assert_num_queries(1):
+        user = backend.get_user(world.amina.pk)
+        assert user.centre == world.centre_marrakech
+    world.amina.is_active = False
+    world.amina.save(update_fields=["is_active"])
+    assert backend.get_user(world.amina.pk) is None
+    assert backend.get_user(10**9) is None

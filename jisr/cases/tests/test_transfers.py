@@ -117,3 +117,15 @@ def test_a_worker_is_never_booked_twice_at_once(world, case):
     with pytest.raises(ValidationFailed):
         services.appointment_book(actor=world.amina, case=case, worker=world.karim,
                                   start=later + timedelta(hours=2))
+
+
+def test_the_case_page_names_the_pending_transfer_until_it_is_answered(world, case, client):
+    client.force_login(world.youssef)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "proposed, waiting for an answer" in page and world.centre_safi.name in page
+    services.transfer_cancel(actor=world.youssef, transfer=world.transfers["marrakech"])
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "proposed, waiting for an answer" not in page
+    assert "Propose a transfer to another centre" in page
+    client.force_login(world.karim)  # the outsider: no page at all
+    assert client.get(f"/cases/{case.pk}/").status_code == 404

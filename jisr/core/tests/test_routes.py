@@ -209,3 +209,29 @@ def test_every_api_operation_shows_each_persona_only_its_scope(world, client, pe
                                 f"{method.upper()} {url}")
                 if persona is None and ROUTES[name] == PROTECTED:
                     assert response.status_code in (401, 403), f"{method.upper()} {url}"
+
+
+@pytest.mark.parametrize("name", ["cases:detail", "cases:referral_detail", "cases:plan",
+                                  "registry:person_detail"])
+def test_pk_url_is_what_reverse_gives(name):
+    from django.urls import reverse, set_script_prefix
+
+    from jisr.core.routes import pk_url
+
+    assert pk_url(name, 7) == reverse(name, args=[7])
+    assert pk_url(name, 1234567) == reverse(name, args=[1234567])
+    set_script_prefix("/jisr/")  # served under a path: the prefix is part of the link
+    try:
+        assert pk_url(name, 7) == reverse(name, args=[7])
+        assert pk_url(name, 7).startswith("/jisr/")
+    finally:
+        set_script_prefix("/")
+
+
+def test_pk_url_refuses_a_route_without_one_id():
+    from django.urls import NoReverseMatch
+
+    from jisr.core.routes import pk_url
+
+    with pytest.raises(NoReverseMatch):
+        pk_url("cases:work", 7)

@@ -40,13 +40,14 @@ def test_a_secret_can_come_from_a_file(monkeypatch, tmp_path):
         env.env_str("JISR_SECRET_KEY")
 
 
-def _settings(environment: dict) -> subprocess.CompletedProcess:
+def _settings(environment: dict, show: str = "s.DEBUG, s.TIME_ZONE"
+              ) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("JISR_", "DJANGO_"))}
     # Field encryption keys are required outside demo mode too (registry/tests/test_crypto
     # tests their absence); these tests are about the other settings.
     keys = {"JISR_FIELD_KEYS": os.environ["JISR_FIELD_KEYS"]}
     return subprocess.run(
-        [sys.executable, "-c", "import jisr.settings as s; print(s.DEBUG, s.TIME_ZONE)"],
+        [sys.executable, "-c", f"import jisr.settings as s; print({show})"],
         env={**clean, **keys, **environment, "PYTHONPATH": str(ROOT)}, cwd=ROOT,
         capture_output=True, text=True, timeout=60)
 
@@ -76,3 +77,17 @@ def test_database_url_switches_the_database_without_code_change(tmp_path):
              "DATABASE_URL": "postgres://jisr@db.example:5432/jisr", "PYTHONPATH": str(ROOT)},
         cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.stdout.split() == ["django.db.backends.postgresql", "jisr"]
+
+
+@pytest.mark.parametrize("environment, expected", [
+    ({}, "-c jit=off -c max_parallel_workers_per_gather=0"),
+    ({"JISR_DB_JIT": "1", "JISR_DB_PARALLEL_WORKERS": "2"},
+     "-c max_parallel_workers_per_gather=2"),
+])
+def test_postgresql_pages_run_without_jit_nor_parallel_workers(tmp_path, environment,
+                                                               expected):
+    result = _settings({"JISR_DATA_DIR": str(tmp_path), "JISR_SECRET_KEY": "x" * 50,
+                        "DATABASE_URL": "postgres://u@127.0.0.1:5432/jisr", **environment},
+                       show="s.DATABASES['default']['OPTIONS']['options']")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
