@@ -1,7 +1,8 @@
 """Time the pages of the load benchmark in-process, one at a time, to see where a request's
 time goes (benchmarks/README.md, "Load"): wall time, the application's CPU time, number of
-queries and time in the database per page, and optionally the Python functions that cost
-most (``--profile PAGE``, ``--dump FILE`` to keep them for ``pstats``).
+queries, time in the database and CPU time the ORM spends writing their SQL per page, and
+optionally the Python functions that cost most (``--profile PAGE``, ``--dump FILE`` to keep
+them for ``pstats``).
 
 Run with the app's environment (``DATABASE_URL`` of a loaded database)::
 
@@ -34,11 +35,36 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
+from django.db.models.sql import compiler  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from jisr.accounts.models import User  # noqa: E402
 from jisr.accounts.roles import Role  # noqa: E402
 from jisr.cases.models import Case, Stage  # noqa: E402
+
+
+class CompileTimer:
+    """CPU time spent by the ORM writing SQL (``SQLCompiler.as_sql``, outermost calls only):
+    the part of a page's queries that is Python, not the database."""
+
+    def __init__(self):
+        self.seconds = 0.0
+        self._depth = 0
+        self._original = compiler.SQLCompiler.as_sql
+        timer = self
+
+        def as_sql(self, *args, **kwargs):
+            if timer._depth:
+                return timer._original(self, *args, **kwargs)
+            timer._depth += 1
+            start = time.process_time()
+            try:
+                return timer._original(self, *args, **kwargs)
+            finally:
+                timer.seconds += time.process_time() - start
+                timer._depth -= 1
+
+        compiler.SQLCompiler.as_sql = as_sql
 
 
 class QueryTimer:
@@ -84,17 +110,19 @@ def main() -> None:
     ]
     print(f"centre {centre}, case {case}, {args.repeat} requests a page after one warm-up")
     print(f"{'page':22} {'median ms':>10} {'p90 ms':>8} {'cpu ms':>7} {'queries':>8} "
-          f"{'db ms':>7}")
+          f"{'db ms':>7} {'sql build ms':>12}")
+    compiling = CompileTimer()
     for name, user, path in pages:
         # The forms are drawn into the case page by htmx, as the locustfile asks for them
         client = Client(HTTP_ACCEPT_LANGUAGE=args.language, SERVER_NAME="127.0.0.1",
                         HTTP_HX_REQUEST="true" if name.endswith(" form") else None)
         client.force_login(user)
         assert client.get(path).status_code == 200, (name, path)
-        walls, cpus, dbs, counts = [], [], [], []
+        walls, cpus, dbs, counts, builds = [], [], [], [], []
         profiler = cProfile.Profile() if args.profile == name else None
         for _ in range(args.repeat):
             timer = QueryTimer()
+            compiling.seconds = 0.0
             with connection.execute_wrapper(timer):
                 start, cpu = time.perf_counter(), time.process_time()
                 if profiler:
@@ -105,12 +133,13 @@ def main() -> None:
                 walls.append((time.perf_counter() - start) * 1000)
                 cpus.append((time.process_time() - cpu) * 1000)
             dbs.append(timer.seconds * 1000)
+            builds.append(compiling.seconds * 1000)
             counts.append(timer.count)
         walls.sort()
         print(f"{name:22} {statistics.median(walls):10.1f} "
               f"{walls[int(len(walls) * 0.9) - 1]:8.1f} {statistics.median(cpus):7.1f} "
               f"{statistics.median(counts):8.0f} "
-              f"{statistics.median(dbs):7.1f}")
+              f"{statistics.median(dbs):7.1f} {statistics.median(builds):12.1f}")
         if profiler and args.dump:
             profiler.dump_stats(args.dump)
         if profiler:
