@@ -163,18 +163,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
     }
 elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
-    options = DATABASES["default"].setdefault("OPTIONS", {})
+    # Server settings of the application's connections (the web server's, the worker's and
+    # the commands').
+    server = []
     if not env_bool("JISR_DB_JIT", False):
         # PostgreSQL's JIT compiles a query whose estimated cost is high, which the case
         # tables' counts reach at national scale: 100-170 ms of compiling for a 5 ms page
         # query. Pages are short queries; JISR_DB_JIT=1 gives it back (e.g. for a reporting
         # replica).
-        options["options"] = (options.get("options", "") + " -c jit=off").strip()
+        server.append("-c jit=off")
     # Parallel workers for a page's query: a centre's count of 501 referrals took 23 ms with
     # two (and three processes' CPU), 11 ms alone. Pages run side by side already.
-    parallel = env_int("JISR_DB_PARALLEL_WORKERS", 0, minimum=0)
-    options["options"] = (options.get("options", "")
-                          + f" -c max_parallel_workers_per_gather={parallel}").strip()
+    server.append("-c max_parallel_workers_per_gather="
+                  f"{env_int('JISR_DB_PARALLEL_WORKERS', 0, minimum=0)}")
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = " ".join([options.get("options", ""), *server]).strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -9,12 +9,20 @@ from django.contrib.auth.backends import ModelBackend
 class StaffBackend(ModelBackend):
     """Django's ``ModelBackend`` (passwords, active accounts), but the user of each request
     comes with their centre in the same query: nearly every page of a centre's staff reads
-    it (the access policy, the header), one query fewer per request."""
+    it (the access policy, the header): one query fewer on each of their pages."""
 
     def get_user(self, user_id):
         model = get_user_model()
         try:
             user = model._default_manager.select_related("centre").get(pk=user_id)
+        except model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+    async def aget_user(self, user_id):
+        model = get_user_model()
+        try:
+            user = await model._default_manager.select_related("centre").aget(pk=user_id)
         except model.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

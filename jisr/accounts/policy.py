@@ -173,9 +173,20 @@ def centres_for(user) -> QuerySet:
     if not has_perm(user, "network.view_centres"):
         return qs.none()
     if user.scope_kind == ScopeKind.CENTRE:
-        return qs.filter(pk=user.centre_id)
+        return qs.filter(pk__in=centre_ids_for(user))
     q = _territory_q(user, commune_path="commune", arrondissement_path="arrondissement")
     return qs if q is None else qs.filter(q)
+
+
+def centre_ids_for(user) -> list[int]:
+    """The ids of :func:`centres_for`, as values: a centre's staff need no query for them.
+    Given ids rather than a subquery, PostgreSQL plans a scoped query on what it finds
+    instead of on every row of the scope (see :func:`persons_for`)."""
+    if not has_perm(user, "network.view_centres"):
+        return []
+    if user.scope_kind == ScopeKind.CENTRE:
+        return [user.centre_id] if user.centre_id else []
+    return list(centres_for(user).values_list("pk", flat=True))
 
 
 def staff_for(user) -> QuerySet:
@@ -412,14 +423,10 @@ def person_centre_ids(user) -> list[int]:
     """The ids of :func:`person_centres_for`, as values rather than a subquery. Given a
     subquery, PostgreSQL hashed every follow-up of the centre before looking at the few
     persons a name search finds (76,403 of them at a busy centre: a search took 73 ms);
-    given the ids, it probes each person's follow-ups (23 ms). A centre's staff need no
-    query for it."""
+    given the ids, it probes each person's follow-ups (23 ms)."""
     if not has_perm(user, "registry.view_persons"):
         return []
-    if user.scope_kind == ScopeKind.CENTRE:  # as centres_for would answer
-        return [user.centre_id] if user.centre_id and has_perm(
-            user, "network.view_centres") else []
-    return list(centres_for(user).values_list("pk", flat=True))
+    return centre_ids_for(user)
 
 
 def persons_for(user) -> QuerySet:
@@ -427,6 +434,11 @@ def persons_for(user) -> QuerySet:
     or before) at the centres they work in or supervise, plus those they hold an unexpired
     emergency access to. Identity is national, but the record is local (DESIGN, "Who sees
     what"); persons elsewhere are reached only through :func:`person_identity_search`."""
+    return _persons_at(user, person_centre_ids(user))
+
+
+def _persons_at(user, centres: list[int]) -> QuerySet:
+    """:func:`persons_for`, the user's centres given (``person_centre_ids``)."""
     from django.utils import timezone
 
     from jisr.registry.models import BreakGlassGrant, Person, PersonFollow
@@ -434,7 +446,6 @@ def persons_for(user) -> QuerySet:
     qs = Person.objects.filter(merged_into=None).select_related("commune", "registered_at")
     if not has_perm(user, "registry.view_persons"):
         return qs.none()
-    centres = person_centre_ids(user)
     # EXISTS rather than IN: asked about a few persons (a check, the live duplicate panel),
     # PostgreSQL then probes each one's follow-ups instead of hashing every follow-up of the
     # centre (tens of thousands in a national registry), and still hashes for long lists.
@@ -495,10 +506,10 @@ def households_for(user) -> QuerySet:
     qs = Household.objects.select_related("commune", "registered_at")
     if not has_perm(user, "registry.view_persons"):
         return qs.none()
+    centres = person_centre_ids(user)
     members = HouseholdMembership.objects.filter(
-        person__in=persons_for(user).values("pk")).values("household_id")
-    return qs.filter(Q(registered_at__in=person_centre_ids(user))
-                     | Q(pk__in=members))
+        person__in=_persons_at(user, centres).values("pk")).values("household_id")
+    return qs.filter(Q(registered_at__in=centres) | Q(pk__in=members))
 
 
 def notifications_for(user) -> QuerySet:

@@ -54,6 +54,10 @@ class Item:
         return cls(case.person.display_name, case.reference, str(what), due,
                    url or _case_url(case), detail, case)
 
+    @property
+    def case_url(self) -> str:
+        return _case_url(self.case) if self.case is not None else ""
+
     def overdue_at(self, now: datetime) -> bool:
         if self.due is None:
             return False

@@ -8,6 +8,8 @@ data; *protected* routes need a logged-in staff member (and then the access poli
 
 import functools
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import NoReverseMatch, get_script_prefix, reverse
 
 PUBLIC = "public"
@@ -294,6 +296,7 @@ _MARK = 918273645  # an id no route's pattern could mistake for anything else
 
 @functools.lru_cache(maxsize=256)
 def _around_pk(name: str, prefix: str) -> tuple[str, str]:
+    # Forgotten with the URL configuration (``_forget_routes``), as reverse's own caches are
     head, found, tail = reverse(name, args=[_MARK]).partition(str(_MARK))
     if not found:
         raise NoReverseMatch(f"{name} does not take one id")
@@ -307,3 +310,9 @@ def pk_url(name: str, pk: int) -> str:
     on a busy worker's "My work")."""
     head, tail = _around_pk(name, get_script_prefix())
     return f"{head}{int(pk)}{tail}"
+
+
+@receiver(setting_changed)
+def _forget_routes(*, setting, **kwargs) -> None:
+    if setting == "ROOT_URLCONF":
+        _around_pk.cache_clear()

@@ -77,6 +77,8 @@ def test_person_centre_ids_are_the_centres_whose_persons_one_sees(world, name,
     with django_assert_max_num_queries(0 if user.scope_kind == "centre" else 1):
         ids = policy.person_centre_ids(user)
     assert set(ids) == expected
+    assert set(policy.centre_ids_for(user)) == set(
+        policy.centres_for(user).values_list("pk", flat=True))
     if name == "rachid":  # a partner's agent reads the registry of no centre
         assert ids == []
 

@@ -240,6 +240,36 @@ def test_the_api_list_costs_the_same_queries_for_many(world, api_for, open_case,
     assert response.json()["count"] == 7
 
 
+def test_a_cases_referrals_cost_the_same_queries_for_many(world, api_for, open_case,
+                                                          django_assert_num_queries):
+    """The case's list names each line's service, provider and sending centre by their
+    codes too: read with the lines, not one query per line (the API's ``ReferralOutput``)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jisr.network.models import Service
+
+    case = open_case(urgency="urgent")
+    rs.referral_send(actor=world.youssef, case=case,
+                     offering=world.offerings["partner_marrakech"])
+    client = api_for("youssef")
+    url = f"/api/v1/cases/{case.pk}/referrals/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    offered = world.centre_marrakech.offerings.values("service")
+    for service in Service.objects.exclude(pk__in=offered).order_by("code")[:3]:
+        rs.referral_send(actor=world.youssef, case=case, offering=OfferingFactory(
+            service=service, centre=world.centre_marrakech, capacity=None))
+    with django_assert_num_queries(len(one.captured_queries)):
+        listed = client.get(url).json()
+    assert len(listed) == 4
+    assert world.offerings["partner_marrakech"].partner.code in {
+        r["provider_partner"] for r in listed}
+    assert {r["from_centre"] for r in listed} == {world.centre_marrakech.code}
+    assert api_for("karim").get(url).status_code == 404  # the outsider
+
+
 def test_the_schema_documents_the_referral_operations(client):
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
                         ).json()
