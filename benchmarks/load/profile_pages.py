@@ -1,6 +1,7 @@
 """Time the pages of the load benchmark in-process, one at a time, to see where a request's
 time goes (benchmarks/README.md, "Load"): wall time, the application's CPU time, number of
-queries, time in the database and CPU time the ORM spends writing their SQL per page, and
+queries, time in the database and CPU time the ORM spends writing the SQL of its SELECTs
+per page (``SQLCompiler.as_sql``; writes and aggregates have compilers of their own), and
 optionally the Python functions that cost most (``--profile PAGE``, ``--dump FILE`` to keep
 them for ``pstats``).
 
@@ -44,8 +45,8 @@ from jisr.cases.models import Case, Stage  # noqa: E402
 
 
 class CompileTimer:
-    """CPU time spent by the ORM writing SQL (``SQLCompiler.as_sql``, outermost calls only):
-    the part of a page's queries that is Python, not the database."""
+    """CPU time spent by the ORM writing the SQL of SELECTs (``SQLCompiler.as_sql``,
+    outermost calls only): the part of a page's queries that is Python, not the database."""
 
     def __init__(self):
         self.seconds = 0.0
