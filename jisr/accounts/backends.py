@@ -11,18 +11,14 @@ class StaffBackend(ModelBackend):
     comes with their centre in the same query: nearly every page of a centre's staff reads
     it (the access policy, the header): one query fewer on each of their pages."""
 
+    @staticmethod
+    def _users():
+        return get_user_model()._default_manager.select_related("centre")
+
     def get_user(self, user_id):
-        model = get_user_model()
-        try:
-            user = model._default_manager.select_related("centre").get(pk=user_id)
-        except model.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        user = self._users().filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     async def aget_user(self, user_id):
-        model = get_user_model()
-        try:
-            user = await model._default_manager.select_related("centre").aget(pk=user_id)
-        except model.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        user = await self._users().filter(pk=user_id).afirst()
+        return user if user is not None and self.user_can_authenticate(user) else None
