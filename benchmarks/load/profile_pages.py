@@ -3,7 +3,7 @@ time goes (benchmarks/README.md, "Load"): wall time, the application's CPU time,
 queries, time in the database and CPU time the ORM spends writing the SQL of its SELECTs
 per page (``SQLCompiler.as_sql``; writes and aggregates have compilers of their own), and
 optionally the Python functions that cost most (``--profile PAGE``, ``--dump FILE`` to keep
-them for ``pstats``).
+them for ``pstats``) and the queries of one page with their times (``--queries PAGE``).
 
 Run with the app's environment (``DATABASE_URL`` of a loaded database)::
 
@@ -69,17 +69,21 @@ class CompileTimer:
 
 
 class QueryTimer:
-    def __init__(self):
+    def __init__(self, keep: bool = False):
         self.count = 0
         self.seconds = 0.0
+        self.queries: list[tuple[float, str]] | None = [] if keep else None
 
     def __call__(self, execute, sql, params, many, context):
         start = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
-            self.seconds += time.perf_counter() - start
+            elapsed = time.perf_counter() - start
+            self.seconds += elapsed
             self.count += 1
+            if self.queries is not None:
+                self.queries.append((elapsed * 1000, sql))
 
 
 def main() -> None:
@@ -88,6 +92,7 @@ def main() -> None:
     parser.add_argument("--profile", help="page name to run under cProfile")
     parser.add_argument("--language", default="ar")
     parser.add_argument("--dump", help="write the profile to this file (for pstats)")
+    parser.add_argument("--queries", help="page name whose queries to list (time, SQL)")
     args = parser.parse_args()
     centre = (Case.objects.exclude(stage=Stage.CLOSED).values("lead_centre_id")
               .annotate(n=Count("id")).order_by("-n").values_list("lead_centre_id", flat=True)
@@ -141,6 +146,12 @@ def main() -> None:
               f"{walls[int(len(walls) * 0.9) - 1]:8.1f} {statistics.median(cpus):7.1f} "
               f"{statistics.median(counts):8.0f} "
               f"{statistics.median(dbs):7.1f} {statistics.median(builds):12.1f}")
+        if args.queries == name:
+            timer = QueryTimer(keep=True)
+            with connection.execute_wrapper(timer):
+                client.get(path)
+            for ms, sql in timer.queries:
+                print(f"  {ms:6.1f} ms  {sql[:300]}")
         if profiler and args.dump:
             profiler.dump_stats(args.dump)
         if profiler:

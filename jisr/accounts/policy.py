@@ -554,6 +554,16 @@ def cases_for(user) -> QuerySet:
     return qs.filter(Q(lead_centre_id=user.centre_id) & _case_visibility_q(user))
 
 
+def sees_case(user, case) -> bool:
+    """Whether ``case``, a row in hand, is one of :func:`cases_for`: the same rule on the
+    row's values, no query (the case page asks it of the case it has just read)."""
+    if not has_perm(user, "cases.view") or user.scope_kind != ScopeKind.CENTRE:
+        return False
+    return case.lead_centre_id == user.centre_id and (
+        has_perm(user, "cases.view_restricted") or not case.restricted
+        or case.assigned_to_id == user.pk)
+
+
 def check_case_perm(user, perm: str, case) -> None:
     """NotFound unless the user sees the case, then AccessDenied without the permission."""
     if not cases_for(user).filter(pk=case.pk).exists():

@@ -8,7 +8,13 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, QuerySet
 
 from jisr.accounts import policy
+from jisr.accounts.models import User
 from jisr.cases.pathways import FollowUp, PathwayTemplate, Plan, PlanStep, TemplateStep
+from jisr.core.queries import named
+from jisr.territory.models import BilingualName
+
+USER_NAME = User.DISPLAY_NAME_FIELDS
+NAMES = BilingualName.NAME_FIELDS
 
 
 def template_list(*, user) -> QuerySet[PathwayTemplate]:
@@ -52,9 +58,13 @@ def _plans(qs) -> QuerySet[Plan]:
 
 
 def case_plans(*, user, case) -> list[Plan]:
-    """The case's plans with their steps, in a fixed number of queries; ``case`` is the
-    caller's (read through the policy), not joined again."""
-    plans = list(_plans(policy.plans_for(user).filter(case=case).select_related(None)))
+    """The case's plans with their steps, in a fixed number of queries, as the case page
+    shows them: of the template, the owners and the services what names them; ``case`` is
+    the caller's (read through the policy), not joined again."""
+    plans = list(named(policy.plans_for(user).filter(case=case).select_related(None), {
+        "template": ("code", "version")}).prefetch_related(Prefetch(
+            "steps", queryset=named(PlanStep.objects.all(), {
+                "owner": USER_NAME, "service": NAMES}))))
     for plan in plans:
         plan.case = case
     return plans
@@ -74,8 +84,9 @@ def plan_step_get_for_user(*, user, step_id) -> PlanStep:
 
 def case_follow_ups(*, user, case) -> list[FollowUp]:
     """The case's follow-ups; ``case`` as for :func:`case_plans`."""
-    follow_ups = list(policy.follow_ups_for(user).filter(case=case).select_related(None)
-                      .select_related("worker", "plan", "recorded_by").order_by("due_date", "pk"))
+    follow_ups = list(named(policy.follow_ups_for(user).filter(case=case).select_related(None), {
+        "worker": USER_NAME, "plan": NAMES, "recorded_by": USER_NAME}).order_by(
+        "due_date", "pk"))
     for follow_up in follow_ups:
         follow_up.case = case
     return follow_ups

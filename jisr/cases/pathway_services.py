@@ -35,7 +35,7 @@ from jisr.cases.pathways import (
 )
 from jisr.core import audit
 from jisr.core.dbfunctions import not_reminded_of
-from jisr.core.exceptions import AccessDenied, Conflict, NotFound, ValidationFailed
+from jisr.core.exceptions import AccessDenied, Conflict, ValidationFailed
 from jisr.registry.services import full_clean
 
 MIN_NOTE_LENGTH = services.MIN_NOTE_LENGTH
@@ -254,20 +254,22 @@ def _check_plan_actor(actor, case: Case) -> None:
     """The case's worker (or anyone allowed when nobody is assigned) and the centre's
     manager adapt its plans."""
     policy.check_case_perm(actor, "cases.manage_plans", case)
-    if case.assigned_to_id and case.assigned_to_id != actor.pk \
-            and actor.role != Role.CENTRE_MANAGER:
+    if not _adapts_plans(actor, case):
         raise AccessDenied(_("Only the case's assigned worker or the centre's manager "
                              "changes its pathways."))
 
 
+def _adapts_plans(actor, case: Case) -> bool:
+    return not case.assigned_to_id or case.assigned_to_id == actor.pk \
+        or actor.role == Role.CENTRE_MANAGER
+
+
 def can_manage(user, case: Case) -> bool:
     """Whether the user adapts the case's plans and schedules its follow-ups (pages show
-    the forms only then)."""
-    try:
-        _check_plan_actor(user, case)
-    except (AccessDenied, NotFound):
-        return False
-    return True
+    the forms only then): ``_check_plan_actor``'s rule, asked of the case the page read
+    (``policy.sees_case``, no query)."""
+    return policy.sees_case(user, case) and policy.has_perm(user, "cases.manage_plans") \
+        and _adapts_plans(user, case)
 
 
 def _open_case(case: Case) -> Case:

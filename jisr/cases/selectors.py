@@ -11,12 +11,19 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from jisr.accounts import policy
+from jisr.accounts.models import User
 from jisr.accounts.roles import ScopeKind
 from jisr.cases.models import Appointment, Case, CaseEvent, Stage, Transfer
 from jisr.cases.questionnaires import Listening, Questionnaire, QuestionnaireVersion
 from jisr.cases.services import LISTENING_ROLES
 from jisr.core import audit
 from jisr.core.dbfunctions import EpochSeconds
+from jisr.core.queries import named
+from jisr.registry.models import Person
+from jisr.territory.models import BilingualName
+
+USER_NAME = User.DISPLAY_NAME_FIELDS
+NAMES = BilingualName.NAME_FIELDS
 
 # Aggregates below this count are shown as "fewer than" (small-cell suppression).
 SMALL_CELL = 5
@@ -33,6 +40,12 @@ def case_list(*, user, stage: str = "", mine: bool = False, person=None) -> Quer
     return qs.order_by("-opened_at", "-pk")
 
 
+def case_lines(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """Cases as a list shows them: of the person and the assigned worker, their names."""
+    return named(qs.select_related(None), {"person": Person.DISPLAY_NAME_FIELDS,
+                                           "assigned_to": USER_NAME})
+
+
 def _read(user, case: Case) -> Case:
     if case.restricted:
         audit.record_read(actor=user, obj=case, action="cases.case.read_restricted")
@@ -44,11 +57,25 @@ def case_get_for_user(*, user, case_id) -> Case:
 
 
 def case_detail(*, user, case_id) -> Case:
-    """One case with what its page shows, in a fixed number of queries."""
-    qs = policy.cases_for(user).select_related("household", "opened_by").prefetch_related(
-        Prefetch("events", queryset=CaseEvent.objects.select_related("actor", "centre")),
-        Prefetch("appointments", queryset=Appointment.objects.select_related("worker")),
+    """One case with what its page shows, in a fixed number of queries: of the workers
+    and centres it names, the names only (``core.queries.named``)."""
+    qs = named(policy.cases_for(user), {
+        "household": (), "opened_by": USER_NAME, "assigned_to": USER_NAME,
+        "lead_centre": (*NAMES, "code")}).prefetch_related(
+        Prefetch("events", queryset=named(CaseEvent.objects.all(), {
+            "actor": USER_NAME, "centre": (*NAMES, "code")})),
+        Prefetch("appointments", queryset=named(Appointment.objects.all(), {
+            "worker": USER_NAME, "centre": ("code",)})),
         "notifications")
+    return _read(user, policy.get_or_404(qs, pk=case_id))
+
+
+def case_confirmation(*, user, case_id) -> Case:
+    """One case with what the paper the person takes home shows: its centre's address and
+    phone, the appointments with their workers, the SMS sent."""
+    qs = policy.cases_for(user).select_related("lead_centre__commune").prefetch_related(
+        Prefetch("appointments", queryset=named(Appointment.objects.all(), {
+            "worker": USER_NAME})), "notifications")
     return _read(user, policy.get_or_404(qs, pk=case_id))
 
 
@@ -279,9 +306,9 @@ def listening_for_reader(*, user, listening: Listening, audit_read: bool = True,
 def listening_list(*, user, case: Case) -> list[Listening]:
     """Every listening interview of a case (a case the user sees), the latest first, as the
     user may read them; nothing is audited (only totals show)."""
-    listenings = list(case.listenings.select_related("version__questionnaire", "started_by",
-                                                     "completed_by").order_by(
-        "-started_at", "-pk"))
+    listenings = list(named(case.listenings.all(), {
+        "version": ("number", "questionnaire"), "version__questionnaire": NAMES,
+        "started_by": USER_NAME, "completed_by": USER_NAME}).order_by("-started_at", "-pk"))
     codes: dict[int, dict[str, str]] = {}
     for x in listenings:  # one query per questionnaire version, not per interview
         if x.version_id not in codes:

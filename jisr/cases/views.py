@@ -58,8 +58,8 @@ def case_list(request):
     stage = request.GET.get("stage", "")
     stage = stage if stage in Stage.values else ""
     mine = request.GET.get("mine") == "1"
-    page = CappedPaginator(selectors.case_list(user=request.user, stage=stage, mine=mine),
-                           25).get_page(request.GET.get("page"))
+    page = CappedPaginator(selectors.case_lines(selectors.case_list(
+        user=request.user, stage=stage, mine=mine)), 25).get_page(request.GET.get("page"))
     return render(request, "cases/case_list.html", {
         "page": page, "stage": stage, "mine": mine, "stages": Stage.choices,
         "waiting": selectors.transfers_waiting(user=request.user),
@@ -223,7 +223,7 @@ def case_book(request, case_id: int):
 @permission_required("cases.view")
 def confirmation(request, case_id: int):
     """The paper the person takes home: the case number, the centre and the appointment."""
-    case = selectors.case_detail(user=request.user, case_id=case_id)
+    case = selectors.case_confirmation(user=request.user, case_id=case_id)
     appointment = next((a for a in case.appointments.all() if a.status == "booked"), None)
     return render(request, "cases/confirmation.html", {
         "case": case, "appointment": appointment,

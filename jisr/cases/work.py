@@ -183,8 +183,9 @@ def _interviews(*, user, now) -> Section:
     end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=59)
     qs = Appointment.objects.filter(
         worker=user, status=Appointment.Status.BOOKED, start__lte=end_of_day,
-        case__in=policy.cases_for(user).values("pk")).select_related(
-        "case__person").order_by("start")
+        case__in=policy.cases_for(user).values("pk")).select_related("case__person").only(
+        "pk", "start", "case_id", "case__person_id", *_fields("case__person", PERSON_NAME)
+    ).order_by("start")
     rows, total = _limited(qs)
     return Section("interviews", _("Interviews today"), [Item.of_case(
         a.case, _("Interview"), a.start) for a in rows], total)

@@ -20,6 +20,8 @@ class BilingualName(models.Model):
 
     AUDIT_VALUE_FIELDS = ("name_ar", "name_fr", "code")
     AUDIT_LABEL_PUBLIC = True
+    # What ``name`` reads: a list naming these rows loads these only (``core.queries``)
+    NAME_FIELDS = ("name_ar", "name_fr")
 
     class Meta:
         abstract = True

@@ -83,6 +83,20 @@ def test_person_centre_ids_are_the_centres_whose_persons_one_sees(world, name,
         assert ids == []
 
 
+@pytest.mark.parametrize("name", PERSONAS)
+def test_sees_case_is_the_rule_of_cases_for_on_the_row_in_hand(world, name,
+                                                               django_assert_num_queries):
+    from jisr.cases.models import Case
+
+    user = world.users[name]
+    cases = list(Case.objects.all())
+    assert any(c.restricted for c in cases) and len({c.lead_centre_id for c in cases}) > 1
+    expected = set(policy.cases_for(user).values_list("pk", flat=True))
+    with django_assert_num_queries(0):
+        seen = {c.pk for c in cases if policy.sees_case(user, c)}
+    assert seen == expected
+
+
 def test_a_deactivated_or_anonymous_user_has_no_person_centres(world):
     from django.contrib.auth.models import AnonymousUser
 

@@ -60,12 +60,23 @@ def test_the_case_page_shows_the_timeline_in_a_fixed_number_of_queries(world, cl
     with CaptureQueriesContext(connection) as first:
         page = client.get(_url(case)).content.decode()
     assert "Case opened" in page and "Transfer proposed" in page and "Timeline" in page
-    for _i in range(5):
-        CaseEvent.objects.create(case=case, kind="listening_draft",
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    # More events, by other people, and more appointments with other workers: their names
+    # come with the rows (the page reads of them only what names them), no query each
+    for i, name in enumerate(("amina", "youssef", "khadija", "amina", "youssef")):
+        CaseEvent.objects.create(case=case, kind="listening_draft", actor=world.users[name],
                                  centre=world.centre_marrakech)
+        Appointment.objects.create(case=case, centre=world.centre_marrakech,
+                                   worker=world.users[name], booked_by=world.amina,
+                                   start=timezone.now() + timedelta(days=i + 1))
     with CaptureQueriesContext(connection) as second:
-        client.get(_url(case))
+        page = client.get(_url(case)).content.decode()
     assert len(second) == len(first)
+    for name in ("amina", "youssef", "khadija"):
+        assert world.users[name].display_name in page
 
 
 def test_the_quick_booking_form_is_drawn_when_opened_and_books_a_free_slot(world, client_for):
