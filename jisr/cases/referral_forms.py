@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jisr.cases.referrals import Referral
+from jisr.core.queries import named
+from jisr.territory.models import BilingualName
 
 
 class OfferingField(forms.ModelChoiceField):
@@ -44,10 +46,12 @@ class ReferralForm(forms.Form):
         from jisr.cases import referral_selectors as selectors
 
         form = cls(offerings=selectors.offering_choices(case=case))
-        # Read here with their counts, so that drawing the select asks nothing more
-        offerings = selectors.with_places(form.fields["offering"].queryset.exclude(
+        # Read here with their counts, so that drawing the select asks nothing more; of the
+        # service and the provider, only what the label names (a region offers a hundred)
+        offerings = selectors.with_places(named(form.fields["offering"].queryset.exclude(
             pk__in=Referral.objects.filter(case=case, status__in=Referral.OPEN)
-            .values("offering_id")))
+            .values("offering_id")), {relation: BilingualName.NAME_FIELDS
+                                      for relation in ("service", "centre", "partner")}))
         form.fields["offering"].choices = [("", "—")] + [
             (o.pk, form.fields["offering"].label_from_instance(o)) for o in offerings]
         return form
