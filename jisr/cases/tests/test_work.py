@@ -119,6 +119,9 @@ def test_a_referral_awaiting_its_answer_is_in_the_worker_s_caseload(world):
              if i.url == referral.get_absolute_url()]
     assert len(items) == 1 and items[0].case == world.cases["restricted"]
     assert items[0].due == referral.due_at
+    # named with the other sections' referrals, in one query for the page
+    offering = referral.offering
+    assert items[0].detail == f"{offering.service.name} — {offering.provider.name}"
     # The reception officer does not see the restricted case, nor its referral.
     queues = {s.key: s for s in work.centre_queues(user=world.amina)}
     assert not queues["referrals_awaiting"].items
