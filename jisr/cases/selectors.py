@@ -61,7 +61,7 @@ def case_detail(*, user, case_id) -> Case:
     and centres it names, the names only (``core.queries.named``)."""
     qs = named(policy.cases_for(user), {
         "household": (), "opened_by": USER_NAME, "assigned_to": USER_NAME,
-        "lead_centre": (*NAMES, "code")}).prefetch_related(
+        "lead_centre": (*NAMES, "code"), "person": Person.DISPLAY_NAME_FIELDS}).prefetch_related(
         Prefetch("events", queryset=named(CaseEvent.objects.all(), {
             "actor": USER_NAME, "centre": (*NAMES, "code")})),
         Prefetch("appointments", queryset=named(Appointment.objects.all(), {
