@@ -56,3 +56,44 @@ def test_the_projects_forms_use_it():
     assert isinstance(get_default_renderer(), Renderer)
     html = str(Sample()["plain"])
     assert html.startswith('<select name="plain"') and "&lt;script&gt;" in html
+
+
+class Inputs(forms.Form):
+    required_css_class = "required"
+
+    text = forms.CharField(label=HOSTILE, initial=HOSTILE, help_text=_("Sex"),
+                           widget=forms.TextInput(attrs={"dir": "ltr", "placeholder": HOSTILE,
+                                                         "autofocus": True, "hidden": False}))
+    lazy = forms.CharField(label=_("Female"), required=False, max_length=20)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), initial=HOSTILE,
+                           required=False)
+    empty_note = forms.CharField(widget=forms.Textarea, required=False)
+    agree = forms.BooleanField(required=False, initial=True)
+    number = forms.IntegerField(initial=3, min_value=0)
+    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    email = forms.EmailField(required=False)
+    secret = forms.CharField(widget=forms.PasswordInput, required=False)
+    hidden = forms.CharField(widget=forms.HiddenInput, initial=HOSTILE, required=False)
+    safe_label = forms.CharField(label=mark_safe("<b>bold</b>"), required=False,
+                                 disabled=True)
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+@pytest.mark.parametrize("data", [None, {
+    "text": HOSTILE, "note": "", "agree": "on", "number": "x", "day": "2020-01-31",
+    "email": HOSTILE, "secret": HOSTILE, "hidden": "", "safe_label": "1"}])
+def test_the_python_labels_inputs_and_text_areas_are_the_templates_html(language, data):
+    with translation.override(language):
+        ours, theirs = Inputs(data, renderer=Renderer()), Inputs(data,
+                                                                 renderer=TemplatesSetting())
+        for name in Inputs.base_fields:
+            assert str(ours[name]) == str(theirs[name]), name
+            assert ours[name].label_tag() == theirs[name].label_tag(), name
+            assert ours[name].label_tag(attrs={"class": "x"}, label_suffix=" :") == \
+                theirs[name].label_tag(attrs={"class": "x"}, label_suffix=" :"), name
+        assert ours.as_div() == theirs.as_div()
+        assert "<script>" not in ours.as_div()
+    # a form without ids writes bare labels
+    bare = Inputs(auto_id=False, renderer=Renderer())
+    assert bare["lazy"].label_tag() == Inputs(
+        auto_id=False, renderer=TemplatesSetting())["lazy"].label_tag()
