@@ -178,6 +178,10 @@ class Importer:
         # the chunk being written adds its own only once it is committed.
         self.created: dict[int, int] | None = None
         self.created_now: dict[int, int] = {}
+        # person id -> record of the persons the chunk being written creates: once it is
+        # committed they join ``records`` (a person's record is the row's own, so a later
+        # chunk meeting them as a candidate neither reads nor normalises them again).
+        self.records_now: dict[int, Record] = {}
         self.oversized: set = set()
         self.today = timezone.localdate()
 
@@ -193,11 +197,12 @@ class Importer:
         chunks = iter(lambda: list(islice(rows, self.chunk_size)), [])
         for chunk, prepared in self._prepared(chunks):
             for attempt in range(_RETRIES):
-                self.created_now = {}
+                self.created_now, self.records_now = {}, {}
                 try:
                     self._chunk(chunk, prepared)
                     if self.created is not None:
                         self.created.update(self.created_now)
+                    self._remember(self.records_now)
                     break
                 except IntegrityError:
                     # Another import (or a registration at reception) took a CIN or a
@@ -482,9 +487,18 @@ class Importer:
                     documents=SimpleNamespace(all=lambda docs=docs: docs),
                     phones=SimpleNamespace(all=lambda tels=tels: tels))
                 self.records[pid] = normalise_record(person_to_match_record(shim))
+        # Taken before the cache is trimmed: a candidate read long ago (an early entry)
+        # must not be trimmed away and so skipped by this chunk's comparisons.
+        found = {pk: self.records[pk] for pk in ids if pk in self.records}
+        self._remember({})
+        return found
+
+    def _remember(self, records: dict[int, Record]) -> None:
+        """Keep these records of registered persons, and at most ``_CACHE`` in all (the
+        oldest go first; a record dropped is read again when needed)."""
+        self.records.update(records)
         while len(self.records) > _CACHE:
             self.records.popitem(last=False)
-        return {pk: self.records[pk] for pk in ids if pk in self.records}
 
     def _compare(self, rows: list[Row]) -> None:
         """Judge every row still to create against its candidates: persons of the registry,
@@ -645,6 +659,11 @@ class Importer:
         self._write_households(new, counts)
         created = {r.draft.row: r.person_id for r in new}
         self.created_now = {pid: number for number, pid in created.items()}
+        # What _registered_records would read back: the row's record is the one
+        # normalise_record makes of person_to_match_record of the person just written
+        # (same names, date, documents in kind then insertion order, phones, commune,
+        # address; see _match_raw and the test of this equality).
+        self.records_now = {r.person_id: r.record for r in new}
         for row in rows:  # a duplicate of a row of this chunk is the person just created
             if row.outcome == ImportedRow.Outcome.DUPLICATE and row.person_id is None:
                 row.person_id = row.link_id = created.get(row.other_row)
