@@ -29,6 +29,7 @@ from types import SimpleNamespace
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from psycopg.types.json import Jsonb
 
 from jisr.core import audit
 from jisr.core.exceptions import Conflict
@@ -67,6 +68,11 @@ from jisr.registry.models import (
 _HEAD = HouseholdMembership.Relationship.HEAD
 _ISSUE_VALUE = ImportIssue._meta.get_field("value").max_length
 _RETRIES = 3
+# Every column of a Person, in the order _write gives them on PostgreSQL.
+_PERSON_COLUMNS = ("id", *NAME_FIELDS, "sex", "birth_date", "birth_year", "birth_approximate",
+                   "languages", "commune_id", "address", "vulnerabilities",
+                   "registered_at_id", "registered_by_id", "name_key", "merged_into_id",
+                   "created_at", "updated_at")
 _CACHE = 200_000  # normalised records of registered persons kept between chunks
 
 
@@ -87,7 +93,6 @@ class Row:
     link_id: int | None = None
     issue: Problem | None = None
     other_row: int | None = None
-    person: Person | None = None
 
 
 def _dated(record: Record) -> bool:
@@ -96,7 +101,9 @@ def _dated(record: Record) -> bool:
 
 
 def _requests(row: Row) -> set:
-    return {(k, row.dated and k[: k.index(":")] in DATELESS) for k in row.keys}
+    if not row.dated:
+        return {(k, False) for k in row.keys}
+    return {(k, k[: k.index(":")] in DATELESS) for k in row.keys}
 
 
 def _match_raw(draft: Draft, commune_code: str) -> dict:
@@ -620,29 +627,37 @@ class Importer:
     def _write(self, rows: list[Row], counts) -> None:
         run, centre, actor = self.run, self.centre, self.run.started_by_id
         new = [r for r in rows if r.outcome == ImportedRow.Outcome.CREATED]
-        persons = []
-        for row in new:
-            d = row.draft
-            person = Person(**d.names, sex=d.sex, birth_date=d.birth_date,
-                            birth_year=d.birth_year, birth_approximate=d.birth_approximate,
-                            languages=d.languages, commune_id=d.commune_id, address=d.address,
-                            vulnerabilities=d.vulnerabilities, registered_at=centre,
-                            registered_by_id=actor,
-                            name_key=identifiers.name_key(*(d.names[f] for f in NAME_FIELDS)))
-            row.person = person
-            persons.append(person)
-        if bulk.postgres():  # ids from the sequence, then one COPY
-            for person, pk in zip(persons, bulk.reserve_ids(Person, len(persons)),
-                                  strict=True):
-                person.pk = pk
-            bulk.insert_objects(Person, persons)
-        else:
-            Person.objects.bulk_create(persons, batch_size=1000)
-        documents, phones, follows, keys = [], [], [], []
         now = timezone.now()
+        if bulk.postgres():  # ids from the sequence, then one COPY of plain tuples
+            persons = []
+            for row, pid in zip(new, bulk.reserve_ids(Person, len(new)), strict=True):
+                d = row.draft
+                names = [d.names[f] for f in NAME_FIELDS]
+                row.person_id = pid
+                # What Person(...) and its save() would write (one time for the chunk,
+                # as for its documents); _PERSON_COLUMNS is tested to be every column.
+                persons.append((pid, *names, d.sex, d.birth_date, d.birth_year,
+                                d.birth_approximate, Jsonb(d.languages), d.commune_id,
+                                d.address, Jsonb(d.vulnerabilities), centre.pk, actor,
+                                identifiers.name_key(*names), None, now, now))
+            bulk.insert_values(Person, _PERSON_COLUMNS, persons)
+        else:
+            persons = []
+            for row in new:
+                d = row.draft
+                persons.append(Person(
+                    **d.names, sex=d.sex, birth_date=d.birth_date, birth_year=d.birth_year,
+                    birth_approximate=d.birth_approximate, languages=d.languages,
+                    commune_id=d.commune_id, address=d.address,
+                    vulnerabilities=d.vulnerabilities, registered_at=centre,
+                    registered_by_id=actor,
+                    name_key=identifiers.name_key(*(d.names[f] for f in NAME_FIELDS))))
+            Person.objects.bulk_create(persons, batch_size=1000)
+            for row, person in zip(new, persons, strict=True):
+                row.person_id = person.pk
+        documents, phones, follows, keys = [], [], [], []
         for row in new:
-            d, pid = row.draft, row.person.pk
-            row.person_id = pid
+            d, pid = row.draft, row.person_id
             if row.issue is None or row.issue.code != "possible_duplicate":
                 row.link_id = pid
             # Plain tuples (what the model's defaults would give), not model instances.
@@ -692,7 +707,7 @@ class Importer:
             existing.update({k: h.pk for k, h in zip(missing, households, strict=True)})
             counts["households_created"] += len(households)
         HouseholdMembership.objects.bulk_create(
-            HouseholdMembership(person_id=r.person.pk, household_id=existing[r.draft.household],
+            HouseholdMembership(person_id=r.person_id, household_id=existing[r.draft.household],
                                 relationship=r.draft.relationship, start=self.today)
             for r in new if r.draft.household)
 

@@ -458,3 +458,10 @@ def test_the_record_kept_of_a_created_person_is_the_one_read_back(world, setting
     for person_ in Person.objects.filter(pk__in=kept).select_related("commune") \
             .prefetch_related("documents", "phones"):
         assert kept[person_.pk] == normalise_record(person_to_match_record(person_))
+
+
+def test_the_persons_written_as_plain_rows_fill_every_column():
+    from jisr.imports import engine
+
+    assert sorted(engine._PERSON_COLUMNS) == sorted(
+        f.attname for f in Person._meta.concrete_fields)
