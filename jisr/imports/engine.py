@@ -16,6 +16,7 @@ for the run instead of one per row.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -23,6 +24,7 @@ import time
 from collections import OrderedDict, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from types import SimpleNamespace
@@ -121,6 +123,31 @@ def _match_raw(draft: Draft, commune_code: str) -> dict:
     return person_to_match_record(shim)
 
 
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Less of Python's cyclic garbage collection while the import runs: a sixth of its
+    CPU otherwise (measured, 20,000 rows). Every row makes many small objects that live
+    for a chunk, and each collection walked again everything already loaded (Django, the
+    communes, the kept records). What is alive at the start is set aside (``gc.freeze``),
+    and the youngest objects are collected after 10,000 allocations instead of 700: cyclic
+    garbage still goes, only a little later (most of an import's objects are freed by
+    reference counting anyway). Both settings are restored at the end, even after an
+    error."""
+    previous = gc.get_threshold()
+    # Unfreezing thaws everything: only when nothing else froze objects before.
+    freeze = not gc.get_freeze_count()
+    if freeze:
+        gc.freeze()
+    if previous[0]:  # 0: collections are off, and stay off
+        gc.set_threshold(max(previous[0], 10_000), *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+        if freeze:
+            gc.unfreeze()
+
+
 _WORKER_PARSER: RowParser | None = None  # the parser a forked worker inherits
 
 
@@ -195,6 +222,10 @@ class Importer:
     # --- the loop ----------------------------------------------------------------------
 
     def execute(self) -> ImportRun:
+        with _fewer_collections():
+            return self._execute()
+
+    def _execute(self) -> ImportRun:
         run = self.run
         info = FileInfo(run.file_format, run.encoding, run.delimiter, run.headers)
         if run.total_rows is None:  # for the progress bar: one quick pass over the file

@@ -465,3 +465,15 @@ def test_the_persons_written_as_plain_rows_fill_every_column():
 
     assert sorted(engine._PERSON_COLUMNS) == sorted(
         f.attname for f in Person._meta.concrete_fields)
+
+
+def test_an_import_leaves_the_garbage_collector_as_it_found_it(world):
+    import gc
+
+    # Given the collector's settings before an import
+    before = gc.get_threshold(), gc.get_freeze_count()
+    # When a file is imported
+    run = run_import(world.khadija, csv_bytes([person(first="Salma", family="Berrada")]))
+    # Then the import ran and the collector is as it was
+    assert run.status == "done"
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
