@@ -137,7 +137,10 @@ def main() -> None:
 
     from cryptography.fernet import Fernet
 
-    env = {**os.environ, "DATABASE_URL": args.url, "JISR_SECRET_KEY": "benchmark-only",
+    # PYTHONPATH: the jisr timed is the one of this tree, even when the virtualenv's
+    # editable install points at another checkout (a git worktree sharing it).
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": args.url,
+           "JISR_SECRET_KEY": "benchmark-only",
            "JISR_FIELD_KEYS": Fernet.generate_key().decode(), "JISR_LOG_LEVEL": "WARNING",
            "JISR_DATA_DIR": str(HERE / "data" / "var")}
     path = HERE / "data" / f"people-{args.rows}.csv"
