@@ -69,7 +69,7 @@ def mask(number: str) -> str:
 # A Moroccan number in its usual forms (national with the 0, or +212/00212), digits
 # grouped by spaces, hyphens or dots: its nine digits are the national number as
 # ``phonenumbers.parse`` reads it (it strips the same separators, and the national prefix 0).
-_MA_FORM = re.compile(r"^(?:0|\+212)([1-9][0-9]{8})$")
+_MA_FORM = re.compile(r"(?:0|\+212)([1-9][0-9]{8})")  # fullmatch: "$" would allow a "\n"
 _MA_SEPARATORS = re.compile(r"[ .\-]+")
 
 
@@ -83,7 +83,7 @@ def normalise_phone(value: str, region: str = DEFAULT_PHONE_REGION) -> str:
         # An import checks a phone on most rows, and the parse is two thirds of the cost
         # of a check while giving nothing more for these forms. Only a number phonenumbers
         # itself finds valid takes this path; anything else is parsed as before.
-        form = _MA_FORM.match(_MA_SEPARATORS.sub("", text))
+        form = _MA_FORM.fullmatch(_MA_SEPARATORS.sub("", text))
         if form:
             national = form.group(1)
             number = phonenumbers.PhoneNumber(country_code=212, national_number=int(national))

@@ -77,13 +77,14 @@ def test_the_moroccan_shortcut_gives_what_the_full_parse_gives_for_every_prefix(
                     _phone_outcome(_parsed, text), text
 
 
-@given(st.text(alphabet="0123456789+ .-()/٠٦x", max_size=18))
+@given(st.text(alphabet="0123456789+ .-()/٠٦x\n", max_size=18))
 @example("0-612345678")
 @example(".+212612345678")
 @example("0 0612345678")
 @example("+212 0612345678")
 @example("0612345678-")
 @example("06..12 34 56 78")
+@example("0612345678\n-")
 def test_the_moroccan_shortcut_gives_what_the_full_parse_gives_for_any_text(text):
     assert _phone_outcome(identifiers.normalise_phone, text) == _phone_outcome(_parsed, text)
 
