@@ -137,7 +137,10 @@ def main() -> None:
 
     from cryptography.fernet import Fernet
 
-    env = {**os.environ, "DATABASE_URL": args.url, "JISR_SECRET_KEY": "benchmark-only",
+    # PYTHONPATH: the jisr timed is the one of this tree, even when the virtualenv's
+    # editable install points at another checkout (a git worktree sharing it).
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": args.url,
+           "JISR_SECRET_KEY": "benchmark-only",
            "JISR_FIELD_KEYS": Fernet.generate_key().decode(), "JISR_LOG_LEVEL": "WARNING",
            "JISR_DATA_DIR": str(HERE / "data" / "var")}
     path = HERE / "data" / f"people-{args.rows}.csv"
@@ -182,6 +185,8 @@ def main() -> None:
         "ratio_to_copy": round(import_seconds / copy_seconds, 1),
         # CPU of the jisr process alone (PostgreSQL's own work is not in it)
         "import_process_cpu_seconds": round(import_cpu, 1),
+        # The largest resident size of the commands run so far (the import is the largest)
+        "import_process_max_rss_mb": round(cpu_after.ru_maxrss / 1024),
         "same_file_again_seconds": again_seconds,
         "after_first_import": first, "after_second_import": second,
         "machine": machine(), "load_average_before": [round(x, 2) for x in load_before],

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 
@@ -146,8 +147,10 @@ def normalise_name(text: str | None) -> str:
     return normalise_arabic_name(text) if is_arabic(text) else normalise_latin_name(text)
 
 
+@lru_cache(maxsize=100_000)
 def normalise_address(text: str | None) -> str:
     """Address tokens in either script, lower-cased, punctuation removed, digits kept."""
+    # Kept (bounded): the members of a household, and a person met again, share theirs.
     if not text:
         return ""
     text = unicodedata.normalize("NFKC", text)

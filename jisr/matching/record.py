@@ -68,15 +68,10 @@ class Name:
             script = "lat"
         elif script == "lat" and is_arabic(raw):
             script = "ar"
-        if script == "ar":
-            text = normalise_arabic_name(raw)
-            key = arabic_key(text)
-        else:
-            text = normalise_latin_name(raw)
-            key = latin_key(text)
-        if not text or not key:
+        text = normalise_arabic_name(raw) if script == "ar" else normalise_latin_name(raw)
+        if not text:
             return None
-        return cls(script, text, key, skeletons(text), onset(text), vowel_gaps(text))
+        return _normalised_name(script, text)
 
 
 @lru_cache(maxsize=200_000)
@@ -84,6 +79,17 @@ def _parse_name(raw: str, script: str | None) -> Name | None:
     # Names repeat endlessly in a national list; one shared, immutable Name per spelling
     # saves both the work and the memory.
     return Name._build(raw, script)
+
+
+@lru_cache(maxsize=200_000)
+def _normalised_name(script: str, text: str) -> Name | None:
+    # Spellings that normalise alike (case, accents, spacing, hamza forms: a quarter of
+    # the names of a generated list) share the rest of the work: everything below depends
+    # on the script and the normalised text alone.
+    key = arabic_key(text) if script == "ar" else latin_key(text)
+    if not key:
+        return None
+    return Name(script, text, key, skeletons(text), onset(text), vowel_gaps(text))
 
 
 @lru_cache(maxsize=100_000)

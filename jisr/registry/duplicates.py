@@ -140,6 +140,9 @@ def draft_to_match_record(draft: dict) -> dict:
                 phone=draft.get("phone") or "")
 
 
+_KEY_LENGTH = PersonMatchKey._meta.get_field("key").max_length  # read once, not per key
+
+
 def match_keys(record: Record) -> set[str]:
     """The keys stored for a person and asked for a draft: the engine's blocking keys
     plus the national identifier numbers (also used by imports and the batch scan)."""
@@ -150,7 +153,8 @@ def match_keys(record: Record) -> set[str]:
         keys.add(f"cin:{record.cin}")
     if record.other_id:
         keys.add(f"id:{record.other_id}")
-    return {k for k in keys if len(k) <= PersonMatchKey._meta.get_field("key").max_length}
+    longest = _KEY_LENGTH
+    return {k for k in keys if len(k) <= longest}
 
 
 @lru_cache(maxsize=1 << 16)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -65,12 +66,33 @@ def mask(number: str) -> str:
     return number[:head] + "*" * (len(number) - head - 2) + number[-2:]
 
 
+# A Moroccan number in its usual forms (national with the 0, or +212/00212), digits
+# grouped by spaces, hyphens or dots: its nine digits are the national number as
+# ``phonenumbers.parse`` reads it (it strips the same separators, and the national prefix 0).
+_MA_FORM = re.compile(r"(?:0|\+212)([1-9][0-9]{8})")  # fullmatch: "$" would allow a "\n"
+_MA_SEPARATORS = re.compile(r"[ .\-]+")
+
+
 def normalise_phone(value: str, region: str = DEFAULT_PHONE_REGION) -> str:
     """Any way of writing a number (``06 12 34 56 78``, ``+212612345678``, ``00212…``) →
     E.164 (``+212612345678``); raises ValidationError when it is not a possible number."""
     text = str(value).translate(_DIGITS).strip()
     if text.startswith("00"):
         text = "+" + text[2:]
+    if region == "MA":
+        # An import checks a phone on most rows, and the parse is two thirds of the cost
+        # of a check while giving nothing more for these forms. Only a number phonenumbers
+        # itself finds valid takes this path; anything else is parsed as before.
+        form = _MA_FORM.fullmatch(_MA_SEPARATORS.sub("", text))
+        if form:
+            national = form.group(1)
+            number = phonenumbers.PhoneNumber(country_code=212, national_number=int(national))
+            if phonenumbers.is_valid_number(number):
+                return "+212" + national
+    return _parsed_phone(text, region)
+
+
+def _parsed_phone(text: str, region: str) -> str:
     try:
         parsed = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
@@ -101,14 +123,20 @@ def name_key(*names: str) -> str:
     framed by spaces, so a search can match the start of any word (``" ben"``)."""
     words: list[str] = []
     for name in names:
-        if not name:
-            continue
-        text = _ARABIC_MARKS.sub("", str(name)).translate(_ARABIC_FOLD)
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-        text = _NOT_LETTER.sub(" ", text.replace("'", "").replace("’", ""))
-        words.extend(text.split())
+        if name:
+            words.extend(_name_words(str(name)))
     return f" {' '.join(words)} " if words else ""
+
+
+@lru_cache(maxsize=100_000)
+def _name_words(name: str) -> tuple[str, ...]:
+    # Each name is folded on its own, and names repeat endlessly in a list (an import
+    # folds six per row).
+    text = _ARABIC_MARKS.sub("", name).translate(_ARABIC_FOLD)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = _NOT_LETTER.sub(" ", text.replace("'", "").replace("’", ""))
+    return tuple(text.split())
 
 
 def name_words(query: str) -> list[str]:

@@ -422,3 +422,58 @@ def test_a_second_process_on_the_same_run_writes_nothing(world):
     services._claim(run.pk, take_over=False)
     assert services.import_run_execute(run_id=run.pk) is None
     assert not Person.objects.filter(family_name_lat="Alaoui").exists()
+
+
+def test_the_record_kept_of_a_created_person_is_the_one_read_back(world, settings,
+                                                                  monkeypatch):
+    # Given a file of persons with every field the matching engine reads, in both scripts
+    from jisr.imports import engine
+    from jisr.matching import normalise_record
+    from jisr.registry.duplicates import person_to_match_record
+
+    settings.JISR_IMPORT_CHUNK_ROWS = 2
+    headers = ["Prénom", "Nom", "الاسم الشخصي", "النسب", "Nom du père", "Nom de la mère",
+               "Sexe", "Date de naissance", "CIN", "Identifiant RSU", "Téléphone",
+               "Code commune", "Adresse"]
+    rows = [["Amina", "El Alaoui", "أمينة", "العلوي", "Ahmed", "Fatima", "F", "12/03/1985",
+             "be 777 456", "123456789", "06 12 34 56 78", "07.351.01.0", "12, Derb Sidi"],
+            ["", "", "يوسف", "بنعلي", "محمد", "", "ذكر", "1990", "", "", "+212 661000000",
+             "", ""],
+            ["Omar", "Tazi", "", "", "", "Khadija", "M", "~1975", "", "987654",
+             "", "07.351.01.0", "حي السلام 4"],
+            ["Zineb", "Idrissi", "زينب", "", "", "", "F", "2001-07-30", "JK98765", "",
+             "0522000000", "", ""]]
+    kept = {}
+    remember = engine.Importer._remember
+
+    def spy(self, records):
+        kept.update(records)
+        remember(self, records)
+
+    monkeypatch.setattr(engine.Importer, "_remember", spy)
+    run = run_import(world.khadija, csv_bytes(rows, headers=headers))
+    assert run.created == 4, _issues(run)
+    # Then the record kept of each person is what reading the person back would give
+    assert len(kept) == 4
+    for person_ in Person.objects.filter(pk__in=kept).select_related("commune") \
+            .prefetch_related("documents", "phones"):
+        assert kept[person_.pk] == normalise_record(person_to_match_record(person_))
+
+
+def test_the_persons_written_as_plain_rows_fill_every_column():
+    from jisr.imports import engine
+
+    assert sorted(engine._PERSON_COLUMNS) == sorted(
+        f.attname for f in Person._meta.concrete_fields)
+
+
+def test_an_import_leaves_the_garbage_collector_as_it_found_it(world):
+    import gc
+
+    # Given the collector's settings before an import
+    before = gc.get_threshold(), gc.get_freeze_count()
+    # When a file is imported
+    run = run_import(world.khadija, csv_bytes([person(first="Salma", family="Berrada")]))
+    # Then the import ran and the collector is as it was
+    assert run.status == "done"
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before

@@ -1,8 +1,12 @@
 """Identifiers and names are stored in one normalised form; bad ones get clear errors."""
 
+import random
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from jisr.registry import identifiers
 
@@ -41,6 +45,50 @@ def test_it_rejects_impossible_phones(typed):
         identifiers.normalise_phone(typed)
 
 
+def _phone_outcome(check, text):
+    try:
+        return check(text)
+    except ValidationError as error:
+        return error.code
+
+
+def _parsed(value):
+    # The full parse alone, as normalise_phone did it before its shortcut for Moroccan forms.
+    text = str(value).translate(identifiers._DIGITS).strip()
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    return identifiers._parsed_phone(text, "MA")
+
+
+def test_the_moroccan_shortcut_gives_what_the_full_parse_gives_for_every_prefix():
+    # Given numbers of every three-digit prefix, in each usual form, grouped or not
+    draw = random.Random(2026)
+    forms = [lambda n: "0" + n, lambda n: "+212" + n, lambda n: "00212" + n,
+             lambda n: "0" + " ".join(n[i:i + 2] for i in range(0, 9, 2)),
+             lambda n: "+212 " + "-".join((n[:1], n[1:3], n[3:6], n[6:])),
+             lambda n: "0" + ".".join((n[:1], n[1:5], n[5:]))]
+    for prefix in range(1000):
+        for _ in range(3):
+            national = f"{prefix:03d}{draw.randrange(10 ** 6):06d}"
+            for form in forms:
+                text = form(national)
+                # Then the shortcut and the parse agree, valid or not
+                assert _phone_outcome(identifiers.normalise_phone, text) == \
+                    _phone_outcome(_parsed, text), text
+
+
+@given(st.text(alphabet="0123456789+ .-()/٠٦x\n", max_size=18))
+@example("0-612345678")
+@example(".+212612345678")
+@example("0 0612345678")
+@example("+212 0612345678")
+@example("0612345678-")
+@example("06..12 34 56 78")
+@example("0612345678\n-")
+def test_the_moroccan_shortcut_gives_what_the_full_parse_gives_for_any_text(text):
+    assert _phone_outcome(identifiers.normalise_phone, text) == _phone_outcome(_parsed, text)
+
+
 def test_masking_keeps_the_letters_and_last_two_digits_only():
     assert identifiers.mask("AB123456") == "AB****56"
     assert identifiers.mask("J12345") == "J***45"
@@ -53,3 +101,28 @@ def test_the_name_key_folds_accents_case_and_arabic_variants():
     assert identifiers.name_words("  FATIMA  إحمد ") == ["fatima", "احمد"]
     # Vowel marks typed or not, the same key
     assert identifiers.name_key("مُحَمَّد") == identifiers.name_key("محمد")
+
+
+def _name_key_unshared(*names):
+    # name_key as written before each name's words were kept: all names folded in one go.
+    import re
+    import unicodedata
+
+    words = []
+    for name in names:
+        if not name:
+            continue
+        text = identifiers._ARABIC_MARKS.sub("", str(name)).translate(identifiers._ARABIC_FOLD)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+        text = re.sub(r"[^\w\s]|_|\d", " ", text.replace("'", "").replace("’", ""))
+        words.extend(text.split())
+    return f" {' '.join(words)} " if words else ""
+
+
+@given(st.lists(st.one_of(st.text(max_size=12), st.sampled_from(
+    ["Éléonore", "Ben-Ali", "أحمد", "فاطمة", "مُحَمَّد", "Aït", "d'Ouarzazate", "ﻷ", "ß", "İ"])),
+    max_size=6))
+def test_the_name_key_of_names_met_before_is_the_same(names):
+    assert identifiers.name_key(*names) == _name_key_unshared(*names)
+    assert identifiers.name_key(*names) == _name_key_unshared(*names)  # the words kept
