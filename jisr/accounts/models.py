@@ -60,12 +60,18 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
+        return self.display_name_of(*(getattr(self, f) for f in self.DISPLAY_NAME_FIELDS))
+
+    @staticmethod
+    def display_name_of(first_name: str, last_name: str, full_name_ar: str,
+                        username: str) -> str:
+        """``display_name`` of the values of DISPLAY_NAME_FIELDS (a list read as values)."""
         from django.utils.translation import get_language
 
-        latin = self.get_full_name()
-        if (get_language() or "ar").startswith("ar") and self.full_name_ar:
-            return self.full_name_ar
-        return latin or self.full_name_ar or self.username
+        latin = f"{first_name} {last_name}".strip()
+        if (get_language() or "ar").startswith("ar") and full_name_ar:
+            return full_name_ar
+        return latin or full_name_ar or username
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

@@ -137,7 +137,11 @@ class Case(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"{self.pk or 0:06d}"
+        return self.reference_of(self.pk)
+
+    @staticmethod
+    def reference_of(pk: int | None) -> str:
+        return f"{pk or 0:06d}"
 
     @property
     def is_closed(self) -> bool:

@@ -19,12 +19,17 @@ from jisr.cases.choices import RestrictionCategory
 from jisr.core.crypto import EncryptedJSONField
 
 
-def _bilingual(obj, stem: str) -> str:
+def bilingual(arabic_text: str, french_text: str) -> str:
     """The Arabic text on Arabic pages, the French one otherwise (English pages included:
-    questionnaires are written in the two languages of the administration)."""
-    arabic = (get_language() or "ar").startswith("ar")
-    first, second = (f"{stem}_ar", f"{stem}_fr") if arabic else (f"{stem}_fr", f"{stem}_ar")
-    return getattr(obj, first) or getattr(obj, second)
+    questionnaires are written in the two languages of the administration), the other when
+    the one is empty."""
+    if (get_language() or "ar").startswith("ar"):
+        return arabic_text or french_text
+    return french_text or arabic_text
+
+
+def _bilingual(obj, stem: str) -> str:
+    return bilingual(getattr(obj, f"{stem}_ar"), getattr(obj, f"{stem}_fr"))
 
 
 class NeedDomain(models.TextChoices):

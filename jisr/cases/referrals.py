@@ -125,7 +125,11 @@ class Referral(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"R{self.pk or 0:06d}"
+        return self.reference_of(self.pk)
+
+    @staticmethod
+    def reference_of(pk: int | None) -> str:
+        return f"R{pk or 0:06d}"
 
     @property
     def is_open(self) -> bool:

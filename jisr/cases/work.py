@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from jisr.accounts import policy
 from jisr.accounts.models import User
 from jisr.cases.models import Appointment, Case, Stage
+from jisr.cases.questionnaires import bilingual
 from jisr.core.routes import pk_url
 from jisr.registry.models import Person
 
@@ -37,8 +38,12 @@ SHOWN = 50
 
 @dataclass
 class Item:
-    """One line of work. ``case`` is set when the user may open the case; a receiver of a
-    referral sees only the person's name and the referral."""
+    """One line of work. ``case_id`` is set when the user may open the case; a receiver of
+    a referral sees only the person's name and the referral.
+
+    Sections read their lines as plain values (``values()``), not model instances: a page
+    shows fifty lines of up to nine sections of 25, and building an instance of each row
+    and of its case and person cost more than reading them."""
 
     person: str
     reference: str
@@ -46,20 +51,26 @@ class Item:
     due: datetime | date | None = None
     url: str = ""
     detail: str = ""
-    case: Case | None = None
+    case_id: int | None = None
     overdue: bool = False
     # A referral's service: ``detail`` names it and its provider once every section is read
     # (one query for the page's referrals, see _sections)
     offering_id: int | None = None
 
     @classmethod
-    def of_case(cls, case: Case, what, due=None, url: str = "", detail: str = "") -> Item:
-        return cls(case.person.display_name, case.reference, str(what), due,
-                   url or _case_url(case), detail, case)
+    def of_case(cls, row: dict, case: str, what, due=None, url: str = "",
+                detail: str = "") -> Item:
+        """The line of ``row``'s case: ``case`` is the path of the case in the row
+        (``"case"``: its id under ``case_id``, its person's names under ``case__person__``;
+        ``""`` when the row is the case)."""
+        case_id = row[f"{case}_id" if case else "pk"]
+        return cls(_person_name(row, f"{case}__person" if case else "person"),
+                   Case.reference_of(case_id), str(what), due,
+                   url or _case_url(case_id), detail, case_id)
 
     @property
     def case_url(self) -> str:
-        return _case_url(self.case) if self.case is not None else ""
+        return _case_url(self.case_id) if self.case_id is not None else ""
 
     def overdue_at(self, now: datetime) -> bool:
         if self.due is None:
@@ -160,10 +171,11 @@ def centre_queues(*, user, now: datetime | None = None) -> list[Section]:
     return sections
 
 
-def _limited(qs: QuerySet) -> tuple[list, int]:
-    """The first LIMIT rows and the total, counted up to COUNT_CAP + 1 (a LIMIT in the
-    count lets the database stop early instead of visiting a whole centre's history)."""
-    rows = list(qs[:LIMIT + 1])
+def _limited(qs: QuerySet, fields) -> tuple[list[dict], int]:
+    """The first LIMIT rows, as the values of ``fields``, and the total, counted up to
+    COUNT_CAP + 1 (a LIMIT in the count lets the database stop early instead of visiting a
+    whole centre's history) on ``qs`` itself: the joins the values need stay out of it."""
+    rows = list(qs.values(*fields)[:LIMIT + 1])
     if len(rows) <= LIMIT:
         return rows, len(rows)
     return rows[:LIMIT], qs.order_by()[:COUNT_CAP + 1].count()
@@ -189,8 +201,16 @@ def _named_offerings() -> QuerySet:
         *_fields("centre", NAMES), *_fields("partner", NAMES))
 
 
-def _case_url(case: Case) -> str:
-    return pk_url("cases:detail", case.pk)
+def _case_url(case_id: int) -> str:
+    return pk_url("cases:detail", case_id)
+
+
+def _person_name(row: dict, person: str) -> str:
+    return Person.display_name_of(*(row[f"{person}__{f}"] for f in PERSON_NAME))
+
+
+def _user_name(row: dict, user: str) -> str:
+    return User.display_name_of(*(row[f"{user}__{f}"] for f in USER_NAME))
 
 
 # --- the cases' own sections --------------------------------------------------------------
@@ -200,26 +220,25 @@ def _interviews(*, user, now) -> Section:
     end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=59)
     qs = Appointment.objects.filter(
         worker=user, status=Appointment.Status.BOOKED, start__lte=end_of_day,
-        case__in=policy.cases_for(user).values("pk")).select_related("case__person").only(
-        "pk", "start", "case_id", "case__person_id", *_fields("case__person", PERSON_NAME)
-    ).order_by("start")
-    rows, total = _limited(qs)
+        case__in=policy.cases_for(user).values("pk")).order_by("start")
+    rows, total = _limited(qs, ("start", "case_id", *_fields("case__person", PERSON_NAME)))
     return Section("interviews", _("Interviews today"), [Item.of_case(
-        a.case, _("Interview"), a.start) for a in rows], total)
+        a, "case", _("Interview"), a["start"]) for a in rows], total)
 
 
 def _stage_section(key: str, label, stage: str, days: int, *, user, mine: bool) -> Section:
     qs = policy.cases_for(user).filter(stage=stage)
     if mine:
         qs = qs.filter(assigned_to=user)
-    rows, total = _limited(qs.select_related(None).select_related("person", "assigned_to").only(
-        "pk", "stage_changed_at", "person_id", "assigned_to_id", *_fields("person", PERSON_NAME),
-        *_fields("assigned_to", USER_NAME)).order_by("stage_changed_at", "pk"))
+    rows, total = _limited(qs.select_related(None).order_by("stage_changed_at", "pk"), (
+        "pk", "stage_changed_at", "assigned_to_id", *_fields("person", PERSON_NAME),
+        *_fields("assigned_to", USER_NAME)))
     what = {Stage.RECEIVED: _("Listening interview to hold"),
             Stage.LISTENED: _("Orientation to decide")}[stage]
     return Section(key, label, [Item.of_case(
-        case, what, timezone.localtime(case.stage_changed_at).date() + timedelta(days=days),
-        detail=case.assigned_to.display_name if case.assigned_to else "")
+        case, "", what,
+        timezone.localtime(case["stage_changed_at"]).date() + timedelta(days=days),
+        detail=_user_name(case, "assigned_to") if case["assigned_to_id"] else "")
         for case in rows], total)
 
 
@@ -244,25 +263,29 @@ register_queue("to_orient", lambda *, user, now: _to_orient(user=user, now=now, 
 
 # --- referrals ---------------------------------------------------------------------------
 
-def _referral_item(referral, what, *, sender: bool, due: str = "due_at") -> Item:
+def _referral_item(referral: dict, what, *, sender: bool, due: str = "due_at") -> Item:
     """``due``: the deadline that matters now, the answer's or (accepted) the delivery's."""
+    url = pk_url("cases:referral_detail", referral["pk"])
     if sender:
-        item = Item.of_case(referral.case, what, getattr(referral, due),
-                            referral.get_absolute_url())
+        item = Item.of_case(referral, "case", what, referral[due], url)
     else:
-        item = Item(referral.case.person.display_name, referral.reference, str(what),
-                    getattr(referral, due), referral.get_absolute_url())
-    item.offering_id = referral.offering_id
+        from jisr.cases.referrals import Referral
+
+        item = Item(_person_name(referral, "case__person"), Referral.reference_of(
+            referral["pk"]), str(what), referral[due], url)
+    item.offering_id = referral["offering_id"]
     return item
 
 
-def _referrals(qs: QuerySet, due: str = "due_at") -> QuerySet:
-    """The offerings' services and providers are named afterwards, for every section at
-    once (_name_offerings): joined here, the eight tables took PostgreSQL 8 ms to plan for
-    1 ms of reading."""
-    return qs.select_related(None).select_related("case__person").only(
-        "pk", "due_at", "delivery_due_at", "case_id", "offering_id", "case__person_id",
-        *_fields("case__person", PERSON_NAME)).order_by(due, "pk")
+_REFERRAL_LINE = ("pk", "due_at", "delivery_due_at", "case_id", "offering_id",
+                  *_fields("case__person", PERSON_NAME))
+
+
+def _referrals(qs: QuerySet, due: str = "due_at") -> tuple[list[dict], int]:
+    """The lines of the referrals (_limited). The offerings' services and providers are
+    named afterwards, for every section at once (_name_offerings): joined here, the eight
+    tables took PostgreSQL 8 ms to plan for 1 ms of reading."""
+    return _limited(qs.select_related(None).order_by(due, "pk"), _REFERRAL_LINE)
 
 
 def _sent(user, status: str, *, mine: bool) -> QuerySet:
@@ -279,7 +302,7 @@ def _awaiting_answer(*, user, now, mine=True) -> Section:
     service has not answered yet."""
     from jisr.cases.referrals import Referral
 
-    rows, total = _limited(_referrals(_sent(user, Referral.Status.SENT, mine=mine)))
+    rows, total = _referrals(_sent(user, Referral.Status.SENT, mine=mine))
     return Section("referrals_awaiting", _("Referrals awaiting an answer"), [
         _referral_item(r, _("Referral awaiting the service's answer"), sender=True)
         for r in rows], total)
@@ -291,7 +314,7 @@ def _to_answer(*, user, now) -> Section:
     from jisr.cases.referrals import Referral
 
     qs = policy.referrals_received_for(user).filter(status=Referral.Status.SENT)
-    rows, total = _limited(_referrals(qs))
+    rows, total = _referrals(qs)
     return Section("referrals_to_answer", _("Referrals to answer"), [
         _referral_item(r, _("Referral to answer"), sender=False) for r in rows], total)
 
@@ -301,8 +324,8 @@ def _awaiting_delivery(*, user, now, mine=True) -> Section:
     accepted and has not delivered yet, by their delivery deadline."""
     from jisr.cases.referrals import Referral
 
-    rows, total = _limited(_referrals(_sent(user, Referral.Status.ACCEPTED, mine=mine),
-                                      "delivery_due_at"))
+    rows, total = _referrals(_sent(user, Referral.Status.ACCEPTED, mine=mine),
+                             "delivery_due_at")
     return Section("referrals_awaiting_delivery", _("Referrals awaiting delivery"), [
         _referral_item(r, _("Referred service awaiting delivery"), sender=True,
                        due="delivery_due_at") for r in rows], total)
@@ -313,7 +336,7 @@ def _to_deliver(*, user, now) -> Section:
     from jisr.cases.referrals import Referral
 
     qs = policy.referrals_received_for(user).filter(status=Referral.Status.ACCEPTED)
-    rows, total = _limited(_referrals(qs, "delivery_due_at"))
+    rows, total = _referrals(qs, "delivery_due_at")
     return Section("referrals_to_deliver", _("Referred services to deliver"), [
         _referral_item(r, _("Referred service to deliver"), sender=False,
                        due="delivery_due_at") for r in rows], total)
@@ -354,28 +377,28 @@ def _plan_steps(*, user, now) -> Section:
     qs = policy.plan_steps_for(user).filter(
         owner=user, plan__status=Plan.Status.ACTIVE,
         status__in=[PlanStep.Status.PENDING, PlanStep.Status.IN_PROGRESS]).select_related(
-        None).select_related("plan__case__person").only(
-        "pk", "name_ar", "name_fr", "due_date", "plan_id", "plan__name_ar", "plan__name_fr",
-        "plan__case_id", "plan__case__person_id", *_fields("plan__case__person", PERSON_NAME),
-    ).order_by("due_date", "pk")
-    rows, total = _limited(qs)
+        None).order_by("due_date", "pk")
+    rows, total = _limited(qs, (
+        "name_ar", "name_fr", "due_date", "plan_id", "plan__name_ar", "plan__name_fr",
+        "plan__case_id", *_fields("plan__case__person", PERSON_NAME)))
     return Section("plan_steps", _("Pathway steps"), [Item.of_case(
-        step.plan.case, step.name, step.due_date,
-        pk_url("cases:plan", step.plan_id), step.plan.name) for step in rows], total)
+        step, "plan__case", bilingual(step["name_ar"], step["name_fr"]), step["due_date"],
+        pk_url("cases:plan", step["plan_id"]),
+        bilingual(step["plan__name_ar"], step["plan__name_fr"])) for step in rows], total)
 
 
 def _follow_ups(*, user, now) -> Section:
     from jisr.cases.pathways import FollowUp
 
     qs = policy.follow_ups_for(user).filter(
-        worker=user, status=FollowUp.Status.SCHEDULED).select_related(None).select_related(
-        "case__person").only(
-        "pk", "kind", "purpose", "due_date", "case_id", "case__person_id",
-        *_fields("case__person", PERSON_NAME)).order_by("due_date", "pk")
-    rows, total = _limited(qs)
+        worker=user, status=FollowUp.Status.SCHEDULED).select_related(None).order_by(
+        "due_date", "pk")
+    rows, total = _limited(qs, ("kind", "purpose", "due_date", "case_id",
+                                *_fields("case__person", PERSON_NAME)))
     return Section("follow_ups", _("Follow-ups"), [Item.of_case(
-        f.case, f"{f.get_kind_display()}{' — ' + f.purpose if f.purpose else ''}",
-        f.due_date) for f in rows], total)
+        f, "case", f"{FollowUp.Kind(f['kind']).label}"
+                   f"{' — ' + f['purpose'] if f['purpose'] else ''}",
+        f["due_date"]) for f in rows], total)
 
 
 register_mine("plan_steps", _plan_steps, order=50)

@@ -174,8 +174,16 @@ class Person(models.Model):
 
     @property
     def display_name(self) -> str:
+        return self.display_name_of(*(getattr(self, f) for f in self.DISPLAY_NAME_FIELDS))
+
+    @staticmethod
+    def display_name_of(first_name_ar: str, family_name_ar: str, first_name_lat: str,
+                        family_name_lat: str) -> str:
+        """``display_name`` of the values of DISPLAY_NAME_FIELDS (a list read as values)."""
+        name_ar = " ".join(n for n in (first_name_ar, family_name_ar) if n)
+        name_lat = " ".join(n for n in (first_name_lat, family_name_lat) if n)
         arabic = (get_language() or "ar").startswith("ar")
-        return (self.name_ar if arabic else self.name_lat) or self.name_lat or self.name_ar
+        return (name_ar if arabic else name_lat) or name_lat or name_ar
 
     @property
     def language_labels(self) -> list[str]:
