@@ -6,8 +6,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jisr.cases.referrals import Referral
-from jisr.core.queries import named
-from jisr.territory.models import BilingualName
 
 
 class OfferingField(forms.ModelChoiceField):
@@ -48,10 +46,9 @@ class ReferralForm(forms.Form):
         form = cls(offerings=selectors.offering_choices(case=case))
         # Read here with their counts, so that drawing the select asks nothing more; of the
         # service and the provider, only what the label names (a region offers a hundred)
-        offerings = selectors.with_places(named(form.fields["offering"].queryset.exclude(
-            pk__in=Referral.objects.filter(case=case, status__in=Referral.OPEN)
-            .values("offering_id")), {relation: BilingualName.NAME_FIELDS
-                                      for relation in ("service", "centre", "partner")}))
+        offerings = selectors.with_places(selectors.named_offerings(
+            form.fields["offering"].queryset.exclude(pk__in=Referral.objects.filter(
+                case=case, status__in=Referral.OPEN).values("offering_id"))))
         form.fields["offering"].choices = [("", "—")] + [
             (o.pk, form.fields["offering"].label_from_instance(o)) for o in offerings]
         return form

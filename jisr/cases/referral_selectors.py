@@ -19,8 +19,10 @@ from jisr.accounts import policy
 from jisr.cases.questionnaires import NeedDomain
 from jisr.cases.referrals import Referral
 from jisr.core import audit
+from jisr.core.queries import named
 from jisr.network.models import Centre, ServiceOffering
 from jisr.registry.models import Consent, IdentityDocument
+from jisr.territory.models import BilingualName
 
 Status = Referral.Status
 _RELATED = ("case__person__commune", "offering__service", "offering__centre",
@@ -196,6 +198,13 @@ def offering_choices(*, case) -> QuerySet:
         status=ServiceOffering.Status.ACTIVE).select_related(
         "service", "centre", "partner").order_by("service__domain__position",
                                                  "service__code", "pk")
+
+
+def named_offerings(qs: QuerySet[ServiceOffering]) -> QuerySet[ServiceOffering]:
+    """Offerings with what a line or a label names of them: their service and provider
+    (centre or partner), by name only (a region offers a hundred)."""
+    return named(qs, {relation: BilingualName.NAME_FIELDS
+                      for relation in ("service", "centre", "partner")})
 
 
 def with_places(offerings) -> list[ServiceOffering]:

@@ -121,7 +121,11 @@ class Referral(models.Model):
         return _("Referral %(reference)s") % {"reference": self.reference}
 
     def get_absolute_url(self) -> str:
-        return pk_url("cases:referral_detail", self.pk)
+        return self.url_of(self.pk)
+
+    @staticmethod
+    def url_of(pk: int) -> str:
+        return pk_url("cases:referral_detail", pk)
 
     @property
     def reference(self) -> str:

@@ -24,6 +24,7 @@ from jisr.accounts import policy
 from jisr.accounts.models import User
 from jisr.cases.models import Appointment, Case, Stage
 from jisr.cases.questionnaires import bilingual
+from jisr.core.queries import related
 from jisr.core.routes import pk_url
 from jisr.registry.models import Person
 
@@ -183,22 +184,13 @@ def _limited(qs: QuerySet, fields) -> tuple[list[dict], int]:
 
 PERSON_NAME = Person.DISPLAY_NAME_FIELDS
 USER_NAME = User.DISPLAY_NAME_FIELDS
-NAMES = ("name_ar", "name_fr")
-
-
-def _fields(prefix: str, names) -> list[str]:
-    """``prefix__name`` for each name: the columns a line of work shows (``only()``), as a
-    section reads up to LIMIT rows joined with four or five tables."""
-    return [f"{prefix}__{name}" for name in names]
 
 
 def _named_offerings() -> QuerySet:
-    """Offerings with what a line names: the service and the provider (centre or partner)."""
+    from jisr.cases.referral_selectors import named_offerings
     from jisr.network.models import ServiceOffering
 
-    return ServiceOffering.objects.select_related("service", "centre", "partner").only(
-        "pk", "service_id", "centre_id", "partner_id", *_fields("service", NAMES),
-        *_fields("centre", NAMES), *_fields("partner", NAMES))
+    return named_offerings(ServiceOffering.objects.all())
 
 
 def _case_url(case_id: int) -> str:
@@ -221,7 +213,7 @@ def _interviews(*, user, now) -> Section:
     qs = Appointment.objects.filter(
         worker=user, status=Appointment.Status.BOOKED, start__lte=end_of_day,
         case__in=policy.cases_for(user).values("pk")).order_by("start")
-    rows, total = _limited(qs, ("start", "case_id", *_fields("case__person", PERSON_NAME)))
+    rows, total = _limited(qs, ("start", "case_id", *related("case__person", PERSON_NAME)))
     return Section("interviews", _("Interviews today"), [Item.of_case(
         a, "case", _("Interview"), a["start"]) for a in rows], total)
 
@@ -231,8 +223,8 @@ def _stage_section(key: str, label, stage: str, days: int, *, user, mine: bool) 
     if mine:
         qs = qs.filter(assigned_to=user)
     rows, total = _limited(qs.select_related(None).order_by("stage_changed_at", "pk"), (
-        "pk", "stage_changed_at", "assigned_to_id", *_fields("person", PERSON_NAME),
-        *_fields("assigned_to", USER_NAME)))
+        "pk", "stage_changed_at", "assigned_to_id", *related("person", PERSON_NAME),
+        *related("assigned_to", USER_NAME)))
     what = {Stage.RECEIVED: _("Listening interview to hold"),
             Stage.LISTENED: _("Orientation to decide")}[stage]
     return Section(key, label, [Item.of_case(
@@ -265,12 +257,12 @@ register_queue("to_orient", lambda *, user, now: _to_orient(user=user, now=now, 
 
 def _referral_item(referral: dict, what, *, sender: bool, due: str = "due_at") -> Item:
     """``due``: the deadline that matters now, the answer's or (accepted) the delivery's."""
-    url = pk_url("cases:referral_detail", referral["pk"])
+    from jisr.cases.referrals import Referral
+
+    url = Referral.url_of(referral["pk"])
     if sender:
         item = Item.of_case(referral, "case", what, referral[due], url)
     else:
-        from jisr.cases.referrals import Referral
-
         item = Item(_person_name(referral, "case__person"), Referral.reference_of(
             referral["pk"]), str(what), referral[due], url)
     item.offering_id = referral["offering_id"]
@@ -278,7 +270,7 @@ def _referral_item(referral: dict, what, *, sender: bool, due: str = "due_at") -
 
 
 _REFERRAL_LINE = ("pk", "due_at", "delivery_due_at", "case_id", "offering_id",
-                  *_fields("case__person", PERSON_NAME))
+                  *related("case__person", PERSON_NAME))
 
 
 def _referrals(qs: QuerySet, due: str = "due_at") -> tuple[list[dict], int]:
@@ -380,7 +372,7 @@ def _plan_steps(*, user, now) -> Section:
         None).order_by("due_date", "pk")
     rows, total = _limited(qs, (
         "name_ar", "name_fr", "due_date", "plan_id", "plan__name_ar", "plan__name_fr",
-        "plan__case_id", *_fields("plan__case__person", PERSON_NAME)))
+        "plan__case_id", *related("plan__case__person", PERSON_NAME)))
     return Section("plan_steps", _("Pathway steps"), [Item.of_case(
         step, "plan__case", bilingual(step["name_ar"], step["name_fr"]), step["due_date"],
         pk_url("cases:plan", step["plan_id"]),
@@ -394,7 +386,7 @@ def _follow_ups(*, user, now) -> Section:
         worker=user, status=FollowUp.Status.SCHEDULED).select_related(None).order_by(
         "due_date", "pk")
     rows, total = _limited(qs, ("kind", "purpose", "due_date", "case_id",
-                                *_fields("case__person", PERSON_NAME)))
+                                *related("case__person", PERSON_NAME)))
     return Section("follow_ups", _("Follow-ups"), [Item.of_case(
         f, "case", f"{FollowUp.Kind(f['kind']).label}"
                    f"{' — ' + f['purpose'] if f['purpose'] else ''}",

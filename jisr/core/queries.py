@@ -18,10 +18,16 @@ def own_fields(model) -> list[str]:
     return [f.name for f in model._meta.concrete_fields]
 
 
+def related(relation: str, names: Iterable[str]) -> list[str]:
+    """``relation__name`` for each name: the paths of a joined row's columns (for
+    ``only()`` and ``values()``)."""
+    return [f"{relation}__{name}" for name in names]
+
+
 def named(qs: QuerySet, relations: Mapping[str, Iterable[str]]) -> QuerySet:
     """``qs`` joined with each relation (``"actor"``, ``"version__questionnaire"``), of
     which only the given columns are read; the model's own columns are all read."""
     fields = own_fields(qs.model)
     for relation, names in relations.items():
-        fields.extend(f"{relation}__{name}" for name in names)
+        fields.extend(related(relation, names))
     return qs.select_related(*relations).only(*fields)

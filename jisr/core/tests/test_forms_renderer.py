@@ -62,7 +62,7 @@ class Inputs(forms.Form):
     required_css_class = "required"
 
     text = forms.CharField(label=HOSTILE, initial=HOSTILE, help_text=_("Sex"),
-                           widget=forms.TextInput(attrs={"dir": "ltr", "placeholder": HOSTILE,
+                           widget=forms.TextInput(attrs={"dir": "ltr", "title": HOSTILE,
                                                          "autofocus": True, "hidden": False}))
     lazy = forms.CharField(label=_("Female"), required=False, max_length=20)
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), initial=HOSTILE,
