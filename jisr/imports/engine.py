@@ -575,8 +575,10 @@ class Importer:
                 for other in others:
                     if not undated or not other.dated:
                         earlier_here[other.draft.row] = other
+            # Candidates in a fixed order (registered persons by id, then earlier rows by
+            # number), so that of two alike the first is named, whatever a set's order.
             best_match, reviews = None, []
-            for pid in persons:
+            for pid in sorted(persons):
                 rec = records.get(pid)
                 if rec is None:
                     continue
@@ -587,14 +589,14 @@ class Importer:
                     if verdict.decision == MATCH and (best_match is None
                                                       or verdict.score > best_match[0].score):
                         best_match = (verdict, target)
-            for number in earlier_rows:
+            for number in sorted(earlier_rows):
                 verdict = judge(row.record, staged_records[number])
                 if verdict.decision in (MATCH, REVIEW):
                     reviews.append((verdict, ("row", number, None)))
                     if verdict.decision == MATCH and (best_match is None
                                                       or verdict.score > best_match[0].score):
                         best_match = (verdict, ("row", number, None))
-            for number, other in earlier_here.items():
+            for number, other in sorted(earlier_here.items()):
                 verdict = judge(row.record, other.record)
                 if verdict.decision in (MATCH, REVIEW):
                     target = ("row", number, None)

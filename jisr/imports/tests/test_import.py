@@ -27,6 +27,7 @@ from jisr.registry.models import (
     PersonMatchKey,
     Phone,
 )
+from jisr.testing.person_factories import PersonFactory
 from jisr.testing.personas import CANARY_PERSON_MARRAKECH
 
 
@@ -209,6 +210,26 @@ def test_the_same_cin_elsewhere_is_the_same_person_and_grants_no_access(world):
     # Importing his CIN does not make Marrakech follow him
     assert not PersonFollow.objects.filter(person=world.persons["oujda"],
                                            centre=world.centre_marrakech).exists()
+
+
+def test_of_two_candidates_alike_the_earliest_registered_is_named_whatever_the_set_order(
+        world):
+    # Given the same woman registered twice, alike in every field (ids chosen so that a set
+    # of them iterates the later one first)
+    twins = [PersonFactory(pk=pk, first_name_lat="Hanane", family_name_lat="Ouazzani",
+                           first_name_ar="حنان", family_name_ar="الوزاني",
+                           birth_date=date(1987, 4, 9), birth_year=1987,
+                           commune=world.persons["marrakech"].commune,
+                           registered_at=world.centre_marrakech, phone="0662554433")
+             for pk in (1016, 1009)]
+    assert list({1009, 1016}) == [1016, 1009]
+    # When a file names her once more
+    row = person(first="Hanane", family="Ouazzani", first_ar="حنان", family_ar="الوزاني",
+                 born="09/04/1987", phone="0662554433")
+    run = run_import(world.khadija, csv_bytes([row]))
+    # Then the row is hers, and of the two the one registered first (the lowest id)
+    assert run.matched == 1, _issues(run)
+    assert ImportIssue.objects.get(run=run).person == twins[1]
 
 
 def test_duplicates_within_the_file(world):
