@@ -55,6 +55,15 @@ class PersonQuery:
                     or self.birth_year or self.commune_id)
 
     @property
+    def is_narrow(self) -> bool:
+        """Whether the query leaves a few hundred persons of a national registry at most
+        (two names, or a name and a birth date or year, a document, a phone): the scope is
+        then checked person by person (``policy.persons_for(few=True)``)."""
+        words = self.words
+        return bool(self.document_number or self.phone_number or len(words) >= 2
+                    or (words and (self.birth_date or self.birth_year)))
+
+    @property
     def is_specific(self) -> bool:
         if self.document_number or self.phone_number:
             return True

@@ -32,7 +32,7 @@ MAX_CARDS = 10
 
 def person_list(*, user, query: PersonQuery | None = None) -> QuerySet[Person]:
     """Persons in the user's scope matching the query (all of them for an empty query)."""
-    qs = policy.persons_for(user)
+    qs = policy.persons_for(user, few=query is not None and query.is_narrow)
     if query is not None and not query.is_empty:
         qs = match(qs, query)
     return qs.prefetch_related(Prefetch(

@@ -32,6 +32,34 @@ def test_persons_for_follows_the_design(world, persona):
     assert visible == expected
 
 
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_persons_for_a_few_is_the_same_rule_checked_person_by_person(world, persona):
+    user = world.users[persona]
+    # an emergency access too, for the grants' EXISTS (the outsider holds one: still nothing
+    # without the permission)
+    BreakGlassGrant.objects.create(user=user, person=world.persons["oujda"], reason=REASON,
+                                   expires_at=timezone.now() + timedelta(hours=1))
+    probed = policy.persons_for(user, few=True)
+    assert not probed.exists() or "OFFSET 0" in str(probed.query)
+    assert set(probed.values_list("pk", flat=True)) == set(
+        policy.persons_for(user).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("query, narrow", [
+    (PersonQuery(name="Fatima Alaoui"), True),
+    (PersonQuery(name="fatima", birth_year=1984), True),
+    (PersonQuery(name="fatima", birth_date=date(1984, 5, 1)), True),
+    (PersonQuery(identifier="BE123456"), True),
+    (PersonQuery(phone="0612345678"), True),
+    (PersonQuery(name="fatima"), False),
+    (PersonQuery(birth_year=1984), False),
+    (PersonQuery(commune_id=1), False),
+    (PersonQuery(), False),
+])
+def test_a_narrow_query_is_two_names_a_name_and_a_birth_a_document_or_a_phone(query, narrow):
+    assert query.is_narrow is narrow
+
+
 @pytest.mark.parametrize("query, finds", [
     (PersonQuery(identifier="be 123456"), True),
     (PersonQuery(phone="0612345678"), True),
