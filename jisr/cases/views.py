@@ -127,8 +127,6 @@ def case_detail(request, case_id: int):
         "draft": next((x for x in listenings if x.status == "draft"), None),
         "close_form": CloseForm(initial={"expected_stage": case.stage}),
         "reopen_form": ReasonForm(),
-        "assign_form": AssignForm(centre_id=case.lead_centre_id,
-                                  initial={"worker": case.assigned_to_id}),
         "restrict_form": RestrictForm(initial={"restricted": case.restricted,
                                                "category": case.restriction_category}),
         # Shown only to who may transfer, on an open case (most cases have none)
@@ -173,9 +171,18 @@ def case_reopen(request, case_id: int):
 
 
 @permission_required("cases.assign")
-@require_POST
 def case_assign(request, case_id: int):
+    """The case page's "Assign a worker": its list of the centre's workers (five hundred at
+    a large centre) is drawn when the manager opens it (htmx), or on a page of its own
+    without JavaScript."""
     case = selectors.case_get_for_user(user=request.user, case_id=case_id)
+    if request.method != "POST":
+        form = AssignForm(centre_id=case.lead_centre_id,
+                          initial={"worker": case.assigned_to_id})
+        if request.htmx:
+            return render(request, "cases/_assign_form.html", {"case": case, "form": form})
+        return render(request, "cases/form.html", {
+            "case": case, "form": form, "title": _("Assign a worker")})
     form = AssignForm(request.POST, centre_id=case.lead_centre_id)
     if not form.is_valid():
         messages.error(request, _("Choose a worker of the centre."))

@@ -97,6 +97,31 @@ def test_the_quick_booking_form_is_drawn_when_opened_and_books_a_free_slot(world
     assert client.get(_url(case, "appointments/")).url == _url(case, "appointments/new/")
 
 
+def test_the_assign_form_is_drawn_when_opened_and_assigns_a_worker(world, client_for):
+    client = client_for("khadija")
+    case = world.cases["marrakech"]
+    page = client.get(_url(case)).content.decode()
+    # The centre's workers are listed when "Assign a worker" is opened, not on every view
+    assert 'name="worker"' not in page and f'hx-get="/cases/{case.pk}/assign/"' in page
+    form = client.get(_url(case, "assign/"), HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in form and 'name="worker"' in form
+    assert f'<option value="{world.youssef.pk}" selected>' in form
+    # without JavaScript, a page of its own with the same form
+    full = client.get(_url(case, "assign/")).content.decode()
+    assert "<html" in full and 'name="worker"' in full
+    colleague = world.users["marrakech_worker"]
+    response = client.post(_url(case, "assign/"), {"worker": colleague.pk})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.assigned_to == colleague
+    assert case.events.filter(kind=CaseEvent.Kind.ASSIGNED).exists()
+    # a worker without the permission, another centre and the outsider get no list
+    for name in ("youssef", "karim", "nadia"):
+        response = client_for(name).get(_url(case, "assign/"), HTTP_HX_REQUEST="true")
+        assert response.status_code in (403, 404), name
+        assert colleague.display_name not in response.content.decode()
+
+
 def test_reception_finds_the_person_and_opens_the_case_with_consent_slot_and_sms(
         world, client_for):
     amina = client_for("amina")
