@@ -215,3 +215,41 @@ def test_each_line_reads_as_the_records_say(world, language):
         assert line.detail == plan.name and line.due == step.due_date
         follow_up = world.follow_ups["marrakech"]
         assert any(i.what.startswith(str(follow_up.get_kind_display())) for i in lines)
+
+
+# The rows' template that work_lines.work_rows replaced, kept as the reference it must match.
+FORMER_ROWS = """{% load i18n %}{% for item in items %}<tr{% if item.overdue %} class="overdue"{% endif %}>
+    <td dir="ltr">{% if item.due %}{{ item.due|date:"Y-m-d" }}{% if item.due.hour is not None %} {{ item.due|time:"H:i" }}{% endif %}{% else %}—{% endif %}{% if item.overdue %} <span class="tag tag-warn">{% translate "Overdue" %}</span>{% endif %}</td>
+    <td><a href="{{ item.url }}">{{ item.what }}</a></td>
+    <td>{{ item.person }}</td>
+    <td dir="ltr">{% if item.case_id %}<a href="{{ item.case_url }}">{{ item.reference }}</a>{% else %}{{ item.reference }}{% endif %}</td>
+    {% if show_detail %}<td>{{ item.detail|default:"—" }}</td>{% endif %}
+  </tr>{% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_the_rows_written_in_python_are_the_former_template_s_byte_for_byte(world, language):
+    from django.template import Context, Template
+
+    from jisr.cases.templatetags.work_lines import work_rows
+
+    hostile = '<script>alert("x")</script> & \'quoted\' «عربي»'
+    now = timezone.now()
+    items = [
+        work.Item(hostile, "000042", hostile, now - timedelta(hours=30), f"/x?a=1&b={hostile}",
+                  hostile, 42, overdue=True),
+        work.Item("فاطمة الزهراء", "000043", "Interview", now.replace(hour=23, minute=30),
+                  "/cases/43/", "", 43),
+        work.Item("Ahmed", "REF-9", "Step", timezone.localdate(), "/cases/plans/1/", "Plan",
+                  None),
+        work.Item("", "", "", None, "", "", None),
+    ]
+    with translation.override(language):
+        for show_detail in (True, False, ""):
+            expected = Template(FORMER_ROWS).render(Context(
+                {"items": items, "show_detail": show_detail}))
+            assert work_rows(items, show_detail) == expected
+        page = Template("{% load work_lines %}{% work_rows items %}").render(Context(
+            {"items": items}))
+        assert page == Template(FORMER_ROWS).render(Context({"items": items}))
+        assert "<script>" not in page
