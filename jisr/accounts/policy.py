@@ -563,10 +563,25 @@ def cases_for(user) -> QuerySet:
     another centre is reached only by a transfer (or, later, a referral that shares it)."""
     from jisr.cases.models import Case
 
-    qs = Case.objects.select_related("person", "lead_centre", "assigned_to")
+    return _of_cases(Case.objects.select_related("person", "lead_centre", "assigned_to"),
+                     user, "")
+
+
+def _cases_q(user, path: str) -> Q | None:
+    """The rule of :func:`cases_for` on the case at ``path`` ("case__", "plan__case__"),
+    or None when the user reads no case."""
     if not has_perm(user, "cases.view") or user.scope_kind != ScopeKind.CENTRE:
-        return qs.none()
-    return qs.filter(Q(lead_centre_id=user.centre_id) & _case_visibility_q(user))
+        return None
+    return Q(**{f"{path}lead_centre_id": user.centre_id}) & _case_visibility_q(user, path)
+
+
+def _of_cases(qs: QuerySet, user, path: str) -> QuerySet:
+    """Rows of ``qs`` whose case (at ``path``) is one of :func:`cases_for`: the rule on the
+    joined case, not ``case__in=cases_for(...)``. The work views read a worker's referrals,
+    steps and follow-ups through their cases, which a join reads once a row where the
+    subquery read each case twice (the same rows; tested for every persona)."""
+    rule = _cases_q(user, path)
+    return qs.none() if rule is None else qs.filter(rule)
 
 
 def sees_case(user, case) -> bool:
@@ -634,9 +649,7 @@ def referrals_sent_for(user) -> QuerySet:
     """Referrals of the cases the user reads (cases_for): the referring side."""
     from jisr.cases.referrals import Referral
 
-    if not has_perm(user, "cases.view") or user.scope_kind != ScopeKind.CENTRE:
-        return Referral.objects.none()
-    return Referral.objects.filter(case__in=cases_for(user).values("pk"))
+    return _of_cases(Referral.objects.all(), user, "case__")
 
 
 def referrals_received_for(user) -> QuerySet:
@@ -700,19 +713,18 @@ def plans_for(user) -> QuerySet:
     restriction rules; partners and other centres see none."""
     from jisr.cases.pathways import Plan
 
-    return Plan.objects.filter(case__in=cases_for(user).values("pk")).select_related(
-        "case", "template")
+    return _of_cases(Plan.objects.select_related("case", "template"), user, "case__")
 
 
 def plan_steps_for(user) -> QuerySet:
     from jisr.cases.pathways import PlanStep
 
-    return PlanStep.objects.filter(plan__case__in=cases_for(user).values("pk")).select_related(
-        "plan__case", "owner", "service")
+    return _of_cases(PlanStep.objects.select_related("plan__case", "owner", "service"), user,
+                     "plan__case__")
 
 
 def follow_ups_for(user) -> QuerySet:
     from jisr.cases.pathways import FollowUp
 
-    return FollowUp.objects.filter(case__in=cases_for(user).values("pk")).select_related(
-        "case", "worker", "plan")
+    return _of_cases(FollowUp.objects.select_related("case", "worker", "plan"), user,
+                     "case__")

@@ -103,3 +103,55 @@ def test_a_deactivated_or_anonymous_user_has_no_person_centres(world):
     world.amina.is_active = False
     assert policy.person_centre_ids(world.amina) == []
     assert policy.person_centre_ids(AnonymousUser()) == []
+
+
+def _copy_onto_every_case(model, path: str) -> None:
+    """A row of ``model`` on every case (restricted, another centre's, closed...) by copying
+    one: ``path`` leads from the row to its case ("case", "plan")."""
+    import uuid
+
+    from jisr.cases.models import Case
+
+    row = model.objects.order_by("pk").first()
+    assert row is not None
+    for case in Case.objects.all():
+        row.pk = row.id = None
+        if hasattr(row, "uuid"):
+            row.uuid = uuid.uuid4()
+        if path == "case":
+            row.case = case
+        else:  # a plan step: a copy of its plan on the case first
+            plan = row.plan
+            plan.pk = plan.id = None
+            if hasattr(plan, "uuid"):
+                plan.uuid = uuid.uuid4()
+            plan.case = case
+            plan.save()
+            row.plan = plan
+        row.save()
+
+
+@pytest.mark.parametrize("name", PERSONAS)
+def test_the_rows_of_the_cases_a_user_reads_are_those_of_cases_for(world, name):
+    """referrals_sent_for, plans_for, plan_steps_for and follow_ups_for apply cases_for's
+    rule on the joined case: the same rows as ``case__in=cases_for(user)``."""
+    from jisr.cases.pathways import FollowUp, Plan, PlanStep
+    from jisr.cases.referrals import Referral
+
+    for model, path in ((Referral, "case"), (Plan, "case"), (PlanStep, "plan"),
+                        (FollowUp, "case")):
+        _copy_onto_every_case(model, path)
+    user = world.users[name]
+    cases = policy.cases_for(user).values("pk")
+    for rows, expected in (
+            (policy.referrals_sent_for(user), Referral.objects.filter(case__in=cases)),
+            (policy.plans_for(user), Plan.objects.filter(case__in=cases)),
+            (policy.plan_steps_for(user), PlanStep.objects.filter(plan__case__in=cases)),
+            (policy.follow_ups_for(user), FollowUp.objects.filter(case__in=cases))):
+        assert set(rows.values_list("pk", flat=True)) == set(
+            expected.values_list("pk", flat=True)), (name, rows.model)
+    if name in ("youssef", "khadija"):
+        assert policy.referrals_sent_for(user).filter(case__restricted=True).exists()
+    if name in ("amina", "marrakech_worker", "karim"):
+        assert policy.referrals_sent_for(user).exists()
+        assert not policy.referrals_sent_for(user).filter(case__restricted=True).exists()
