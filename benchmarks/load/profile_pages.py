@@ -109,6 +109,7 @@ def main() -> None:
         ("case list", worker, "/cases/?stage="),
         ("case list listened", worker, "/cases/?stage=listened"),
         ("case page", worker, f"/cases/{case}/"),
+        ("case page, manager", staff[Role.CENTRE_MANAGER], f"/cases/{case}/"),
         ("referral form", worker, f"/cases/{case}/referrals/new/"),
         ("appointment form", worker, f"/cases/{case}/appointments/"),
         ("registry search", staff[Role.RECEPTION_OFFICER], "/registry/?name=Fatima+Alaoui"),
