@@ -79,14 +79,21 @@ def test_the_case_page_shows_the_timeline_in_a_fixed_number_of_queries(world, cl
         assert world.users[name].display_name in page
 
 
+def _drawn_when_opened(client, case, suffix: str, field: str) -> str:
+    """The form that the case page leaves out and draws when its box is opened (htmx):
+    the page has only the slot asking for it; the drawn form is a fragment with ``field``."""
+    page = client.get(_url(case)).content.decode()
+    assert f'name="{field}"' not in page and f'hx-get="{_url(case, suffix)}"' in page
+    form = client.get(_url(case, suffix), HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in form and f'name="{field}"' in form
+    return form
+
+
 def test_the_quick_booking_form_is_drawn_when_opened_and_books_a_free_slot(world, client_for):
     client = client_for("youssef")
     case = world.cases["marrakech"]
-    page = client.get(_url(case)).content.decode()
     # The free slots are read when "Book an appointment" is opened, not on every view
-    assert 'name="slot"' not in page and f'hx-get="/cases/{case.pk}/appointments/"' in page
-    form = client.get(_url(case, "appointments/"), HTTP_HX_REQUEST="true").content.decode()
-    assert "<html" not in form
+    form = _drawn_when_opened(client, case, "appointments/", "slot")
     slot = next(line.split('"')[1] for line in form.splitlines()
                 if line.strip().startswith('<option value="') and "|" in line)
     booked = Appointment.objects.filter(case=case).count()
@@ -100,11 +107,8 @@ def test_the_quick_booking_form_is_drawn_when_opened_and_books_a_free_slot(world
 def test_the_assign_form_is_drawn_when_opened_and_assigns_a_worker(world, client_for):
     client = client_for("khadija")
     case = world.cases["marrakech"]
-    page = client.get(_url(case)).content.decode()
     # The centre's workers are listed when "Assign a worker" is opened, not on every view
-    assert 'name="worker"' not in page and f'hx-get="/cases/{case.pk}/assign/"' in page
-    form = client.get(_url(case, "assign/"), HTTP_HX_REQUEST="true").content.decode()
-    assert "<html" not in form and 'name="worker"' in form
+    form = _drawn_when_opened(client, case, "assign/", "worker")
     assert f'<option value="{world.youssef.pk}" selected>' in form
     # without JavaScript, a page of its own with the same form
     full = client.get(_url(case, "assign/")).content.decode()
