@@ -563,8 +563,8 @@ def cases_for(user) -> QuerySet:
     another centre is reached only by a transfer (or, later, a referral that shares it)."""
     from jisr.cases.models import Case
 
-    return _of_cases(Case.objects.select_related("person", "lead_centre", "assigned_to"),
-                     user, "")
+    return of_cases_for(Case.objects.select_related("person", "lead_centre", "assigned_to"),
+                        user, "")
 
 
 def _cases_q(user, path: str) -> Q | None:
@@ -575,11 +575,11 @@ def _cases_q(user, path: str) -> Q | None:
     return Q(**{f"{path}lead_centre_id": user.centre_id}) & _case_visibility_q(user, path)
 
 
-def _of_cases(qs: QuerySet, user, path: str) -> QuerySet:
+def of_cases_for(qs: QuerySet, user, path: str = "case__") -> QuerySet:
     """Rows of ``qs`` whose case (at ``path``) is one of :func:`cases_for`: the rule on the
     joined case, not ``case__in=cases_for(...)``. The work views read a worker's referrals,
-    steps and follow-ups through their cases, which a join reads once a row where the
-    subquery read each case twice (the same rows; tested for every persona)."""
+    steps, follow-ups and interviews through their cases, which a join reads once a row
+    where the subquery read each case twice (the same rows; tested for every persona)."""
     rule = _cases_q(user, path)
     return qs.none() if rule is None else qs.filter(rule)
 
@@ -624,7 +624,7 @@ def transfers_for(user) -> QuerySet:
                                          "proposed_by", "decided_by")
     if not has_perm(user, "cases.view") or user.scope_kind != ScopeKind.CENTRE:
         return qs.none()
-    outgoing = Q(from_centre_id=user.centre_id, case__in=cases_for(user).values("pk"))
+    outgoing = Q(from_centre_id=user.centre_id) & _cases_q(user, "case__")
     incoming = Q(to_centre_id=user.centre_id)
     if not has_perm(user, "cases.view_restricted"):
         incoming &= Q(case__restricted=False)
@@ -649,7 +649,7 @@ def referrals_sent_for(user) -> QuerySet:
     """Referrals of the cases the user reads (cases_for): the referring side."""
     from jisr.cases.referrals import Referral
 
-    return _of_cases(Referral.objects.all(), user, "case__")
+    return of_cases_for(Referral.objects.all(), user)
 
 
 def referrals_received_for(user) -> QuerySet:
@@ -713,18 +713,17 @@ def plans_for(user) -> QuerySet:
     restriction rules; partners and other centres see none."""
     from jisr.cases.pathways import Plan
 
-    return _of_cases(Plan.objects.select_related("case", "template"), user, "case__")
+    return of_cases_for(Plan.objects.select_related("case", "template"), user)
 
 
 def plan_steps_for(user) -> QuerySet:
     from jisr.cases.pathways import PlanStep
 
-    return _of_cases(PlanStep.objects.select_related("plan__case", "owner", "service"), user,
-                     "plan__case__")
+    return of_cases_for(PlanStep.objects.select_related("plan__case", "owner", "service"),
+                        user, "plan__case__")
 
 
 def follow_ups_for(user) -> QuerySet:
     from jisr.cases.pathways import FollowUp
 
-    return _of_cases(FollowUp.objects.select_related("case", "worker", "plan"), user,
-                     "case__")
+    return of_cases_for(FollowUp.objects.select_related("case", "worker", "plan"), user)

@@ -418,9 +418,8 @@ class AppointmentCancelView(APIView):
                    operation_id="cases_appointments_cancel", tags=TAGS)
     def post(self, request, appointment_id: int):
         data = _valid(CancelInput, request.data)
-        appointment = policy.get_or_404(Appointment.objects.filter(
-            case__in=policy.cases_for(request.user).values("pk")).select_related("case"),
-            pk=appointment_id)
+        appointment = policy.get_or_404(policy.of_cases_for(
+            Appointment.objects.select_related("case"), request.user), pk=appointment_id)
         appointment = services.appointment_cancel(actor=request.user, appointment=appointment,
                                                   **data)
         return Response(AppointmentOutput(appointment).data)

@@ -267,5 +267,5 @@ def calendar_for(*, user, view: str = "week", day: date | None = None, worker_id
 
 def appointment_get_for_user(*, user, appointment_id) -> Appointment:
     """An appointment of a case the user sees (to act on it or print its card)."""
-    return policy.get_or_404(policy.appointments_for(user).filter(
-        case__in=policy.cases_for(user).values("pk")), pk=appointment_id)
+    return policy.get_or_404(policy.of_cases_for(policy.appointments_for(user), user),
+                             pk=appointment_id)

@@ -108,9 +108,8 @@ def listening_workers(*, centre_id) -> QuerySet:
 
 def appointment_list(*, user, day=None) -> QuerySet[Appointment]:
     """Booked appointments of the user's centre for the cases the user sees."""
-    qs = Appointment.objects.filter(case__in=policy.cases_for(user).values("pk"),
-                                    status=Appointment.Status.BOOKED).select_related(
-        "case__person", "worker")
+    qs = policy.of_cases_for(Appointment.objects.filter(
+        status=Appointment.Status.BOOKED).select_related("case__person", "worker"), user)
     if day is not None:
         start = timezone.make_aware(datetime.combine(day, time.min))
         qs = qs.filter(start__gte=start, start__lt=start + timedelta(days=1))

@@ -210,9 +210,9 @@ def _user_name(row: dict, user: str) -> str:
 def _interviews(*, user, now) -> Section:
     """Interviews booked with the user, up to the end of today and not yet marked held."""
     end_of_day = timezone.localtime(now).replace(hour=23, minute=59, second=59)
-    qs = Appointment.objects.filter(
-        worker=user, status=Appointment.Status.BOOKED, start__lte=end_of_day,
-        case__in=policy.cases_for(user).values("pk")).order_by("start")
+    qs = policy.of_cases_for(Appointment.objects.filter(
+        worker=user, status=Appointment.Status.BOOKED, start__lte=end_of_day),
+        user).order_by("start")
     rows, total = _limited(qs, ("start", "case_id", *related("case__person", PERSON_NAME)))
     return Section("interviews", _("Interviews today"), [Item.of_case(
         a, "case", _("Interview"), a["start"]) for a in rows], total)

@@ -150,6 +150,22 @@ def test_the_rows_of_the_cases_a_user_reads_are_those_of_cases_for(world, name):
             (policy.follow_ups_for(user), FollowUp.objects.filter(case__in=cases))):
         assert set(rows.values_list("pk", flat=True)) == set(
             expected.values_list("pk", flat=True)), (name, rows.model)
+    # the appointments of those cases (interviews of my work, the calendar's), and the
+    # transfers out of them
+    from django.db.models import Q
+
+    from jisr.cases.models import Appointment, Transfer
+
+    assert set(policy.of_cases_for(Appointment.objects.all(), user).values_list(
+        "pk", flat=True)) == set(Appointment.objects.filter(case__in=cases).values_list(
+            "pk", flat=True))
+    if user.scope_kind == "centre" and policy.has_perm(user, "cases.view"):
+        incoming = Q(to_centre_id=user.centre_id)
+        if not policy.has_perm(user, "cases.view_restricted"):
+            incoming &= Q(case__restricted=False)
+        assert set(policy.transfers_for(user).values_list("pk", flat=True)) == set(
+            Transfer.objects.filter(Q(from_centre_id=user.centre_id, case__in=cases)
+                                    | incoming).values_list("pk", flat=True))
     if name in ("youssef", "khadija"):
         assert policy.referrals_sent_for(user).filter(case__restricted=True).exists()
     if name in ("amina", "marrakech_worker", "karim"):

@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import template
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 register = template.Library()
@@ -27,7 +28,7 @@ def work_rows(items, show_detail=False) -> SafeString:
         due = item.due
         if due:
             if isinstance(due, datetime):
-                local = timezone.localtime(due) if timezone.is_aware(due) else due
+                local = template_localtime(due)  # as the date and time filters do
                 when = (f"{formats.date_format(local, 'Y-m-d')} "
                         f"{formats.time_format(local, 'H:i')}")
             else:
