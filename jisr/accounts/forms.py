@@ -59,6 +59,15 @@ class StaffForm(forms.ModelForm):
         pass
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    """A choice of staff members, each shown by name and role. The role's label is read
+    from ``Role`` itself: ``get_role_display()`` rebuilds the whole table of roles for each
+    option, and a centre lists five hundred workers."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.display_name} ({Role(obj.role).label})"
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, required=True,
                              widget=forms.Textarea(attrs={"rows": 2}))

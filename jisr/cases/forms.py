@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jisr.accounts.forms import StaffChoiceField
 from jisr.cases import selectors
 from jisr.cases.models import (
     Channel,
@@ -19,11 +20,6 @@ from jisr.cases.models import (
 from jisr.cases.questionnaires import NeedDomain, Question
 from jisr.network.models import Centre
 from jisr.registry.models import Consent
-
-
-class _WorkerField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.display_name} ({obj.get_role_display()})"
 
 
 def _parse_slot(value: str, workers: QuerySet) -> dict | None:
@@ -64,7 +60,7 @@ class ReceptionForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 3}))
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices,
                                 initial=Urgency.NORMAL)
-    assigned_to = _WorkerField(label=_("Assigned worker"), queryset=None, required=False)
+    assigned_to = StaffChoiceField(label=_("Assigned worker"), queryset=None, required=False)
     restricted = forms.BooleanField(label=_("Restricted case"), required=False, help_text=_(
         "Violence, child protection or health: only the assigned worker and the centre's "
         "manager will see it."))
@@ -145,7 +141,7 @@ class ReasonForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    worker = _WorkerField(label=_("Assigned worker"), queryset=None)
+    worker = StaffChoiceField(label=_("Assigned worker"), queryset=None)
 
     def __init__(self, *args, centre_id, **kwargs):
         super().__init__(*args, **kwargs)

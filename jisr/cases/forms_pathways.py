@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from jisr.accounts.forms import StaffChoiceField
 from jisr.accounts.roles import Role
 from jisr.cases.pathways import (
     MAX_STEP_DAYS,
@@ -19,11 +20,6 @@ from jisr.cases.services import LISTENING_ROLES
 from jisr.network.models import Service
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class _UserField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.display_name} ({obj.get_role_display()})"
 
 
 class _ServiceField(forms.ModelChoiceField):
@@ -134,7 +130,7 @@ class StepSkipForm(forms.Form):
 
 
 class StepEditForm(forms.Form):
-    owner = _UserField(label=_("Owner"), queryset=None, required=False)
+    owner = StaffChoiceField(label=_("Owner"), queryset=None, required=False)
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DATE)
 
     def __init__(self, *args, user, case, **kwargs):
@@ -147,7 +143,7 @@ class PlanStepAddForm(forms.Form):
     name_fr = TemplateStepForm.base_fields["name_fr"]
     service = TemplateStepForm.base_fields["service"]
     owner_role = TemplateStepForm.base_fields["owner_role"]
-    owner = _UserField(label=_("Owner"), queryset=None, required=False)
+    owner = StaffChoiceField(label=_("Owner"), queryset=None, required=False)
     due_date = forms.DateField(label=_("Due date"), widget=DATE)
     outcome_label_ar = TemplateStepForm.base_fields["outcome_label_ar"]
     outcome_label_fr = TemplateStepForm.base_fields["outcome_label_fr"]
@@ -168,7 +164,7 @@ class PlanFinishForm(forms.Form):
 class FollowUpForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=FollowUp.Kind.choices)
     due_date = forms.DateField(label=_("Date"), widget=DATE)
-    worker = _UserField(label=_("Who"), queryset=None)
+    worker = StaffChoiceField(label=_("Who"), queryset=None)
     plan = forms.ModelChoiceField(label=_("Pathway"), queryset=None, required=False)
     purpose = forms.CharField(label=_("Purpose"), max_length=300, required=False)
 
