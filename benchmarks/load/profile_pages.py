@@ -103,6 +103,9 @@ def main() -> None:
     worker = staff[Role.SOCIAL_WORKER]
     case = (Case.objects.filter(lead_centre_id=centre, stage=Stage.LISTENED)
             .order_by("-id").values_list("id", flat=True).first())
+    # a case in its pathway: the page has the pathway's panels and the follow-up box
+    in_pathway = (Case.objects.filter(lead_centre_id=centre, stage=Stage.IN_PATHWAY)
+                  .order_by("-id").values_list("id", flat=True).first())
     pages = [
         ("my work", worker, "/cases/work/"),
         ("centre queues", worker, "/cases/work/queues/"),
@@ -110,13 +113,14 @@ def main() -> None:
         ("case list listened", worker, "/cases/?stage=listened"),
         ("case page", worker, f"/cases/{case}/"),
         ("case page, manager", staff[Role.CENTRE_MANAGER], f"/cases/{case}/"),
+        ("case in pathway, manager", staff[Role.CENTRE_MANAGER], f"/cases/{in_pathway}/"),
         ("referral form", worker, f"/cases/{case}/referrals/new/"),
         ("appointment form", worker, f"/cases/{case}/appointments/"),
         ("registry search", staff[Role.RECEPTION_OFFICER], "/registry/?name=Fatima+Alaoui"),
         ("activity figures", staff[Role.CENTRE_MANAGER], "/reports/"),
     ]
     print(f"centre {centre}, case {case}, {args.repeat} requests a page after one warm-up")
-    print(f"{'page':22} {'median ms':>10} {'p90 ms':>8} {'cpu ms':>7} {'queries':>8} "
+    print(f"{'page':24} {'median ms':>10} {'p90 ms':>8} {'cpu ms':>7} {'queries':>8} "
           f"{'db ms':>7} {'sql build ms':>12}")
     compiling = CompileTimer()
     for name, user, path in pages:
@@ -143,7 +147,7 @@ def main() -> None:
             builds.append(compiling.seconds * 1000)
             counts.append(timer.count)
         walls.sort()
-        print(f"{name:22} {statistics.median(walls):10.1f} "
+        print(f"{name:24} {statistics.median(walls):10.1f} "
               f"{walls[int(len(walls) * 0.9) - 1]:8.1f} {statistics.median(cpus):7.1f} "
               f"{statistics.median(counts):8.0f} "
               f"{statistics.median(dbs):7.1f} {statistics.median(builds):12.1f}")

@@ -29,7 +29,7 @@ from jisr.cases.forms_pathways import (
     TemplateForm,
     TemplateStepForm,
 )
-from jisr.core.exceptions import DomainError, NotFound
+from jisr.core.exceptions import AccessDenied, DomainError, NotFound
 from jisr.core.forms import add_domain_error
 from jisr.core.views import permission_required
 
@@ -276,9 +276,20 @@ def plan_finish(request, plan_id: int):
 # --- follow-ups --------------------------------------------------------------------------------
 
 @permission_required("cases.manage_plans")
-@require_POST
 def follow_up_schedule(request, case_id: int):
+    """The case page's "Schedule a follow-up": its form, which lists the centre's workers
+    (five hundred at a large centre), is drawn when the worker opens it (htmx), or on a page
+    of its own without JavaScript; it posts here."""
     case = selectors.case_get_for_user(user=request.user, case_id=case_id)
+    if request.method != "POST":
+        if case.is_closed or not svc.can_manage(request.user, case):
+            raise AccessDenied()
+        form = FollowUpForm(case=case, plans=case.plans.filter(status="active"))
+        if request.htmx:
+            return render(request, "cases/pathways/_follow_up_form.html",
+                          {"case": case, "form": form})
+        return render(request, "cases/form.html", {
+            "case": case, "form": form, "title": _("Schedule a follow-up")})
     form = FollowUpForm(request.POST, case=case, plans=case.plans.all())
     if not form.is_valid():
         messages.error(request, _form_errors(form))

@@ -9,7 +9,7 @@ from django import template
 from jisr.accounts import policy
 from jisr.cases import pathway_selectors as sel
 from jisr.cases import pathway_services as svc
-from jisr.cases.forms_pathways import FollowUpForm, FollowUpRecordForm, PlanCreateForm
+from jisr.cases.forms_pathways import FollowUpRecordForm, PlanCreateForm
 from jisr.cases.models import Stage
 
 register = template.Library()
@@ -48,8 +48,8 @@ def pathway_panels(context, case) -> dict:
             "expected_stage": case.stage}) if manage and case.stage in svc.PLAN_STAGES
         else None,
         "follow_ups": sel.case_follow_ups(user=user, case=case),
-        "follow_up_form": FollowUpForm(case=case, plans=case.plans.filter(
-            status="active")) if manage and case.stage in svc.PLAN_STAGES else None,
+        # its form, with the centre's workers, is drawn when opened (views_pathways)
+        "schedule_follow_up": manage and case.stage in svc.PLAN_STAGES,
         "record_form": FollowUpRecordForm(),
         "can_record": policy.has_perm(user, "cases.view"),
         "offer_follow_up": manage and policy.has_perm(user, "cases.transition")

@@ -7,8 +7,9 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from jisr.accounts.roles import Role
 from jisr.cases import pathway_services as svc
 from jisr.cases import services
 from jisr.cases.pathways import FollowUp, PathwayTemplate, Plan, PlanStep
@@ -269,6 +270,37 @@ def test_a_follow_up_is_scheduled_and_recorded_from_the_case_page(world, client_
                 {"status": "done", "note": "Visite faite, tout va bien"})
     follow_up.refresh_from_db()
     assert follow_up.status == "done"
+
+
+def test_the_follow_up_form_is_drawn_when_opened_with_the_centre_workers(world, client_for,
+                                                                         oriented):
+    client = client_for("youssef", "ar")
+    url = reverse("cases:follow_up_schedule", args=[oriented.pk])
+    # The case page asks for the form when "Schedule a follow-up" is opened (htmx)
+    page = client.get(reverse("cases:detail", args=[oriented.pk])).content.decode()
+    assert f'hx-get="{url}"' in page and 'name="worker"' not in page
+    form = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in form and 'class="follow-up-schedule"' in form
+    # each worker by name and role, in the page's language; the assigned worker chosen
+    youssef = world.users["youssef"]
+    with translation.override("ar"):
+        label = f"{youssef.display_name} ({Role.SOCIAL_WORKER.label})"
+    assert f'<option value="{youssef.pk}" selected>{label}</option>' in form
+    # without JavaScript, a page of its own with the same form, which schedules
+    full = client.get(url).content.decode()
+    assert "<html" in full and 'name="worker"' in full
+    day = (timezone.localdate() + timedelta(days=3)).isoformat()
+    client.post(url, {"kind": "visit", "due_date": day, "worker": youssef.pk})
+    assert FollowUp.objects.filter(case=oriented, worker=youssef).exists()
+    # reception, a colleague not assigned, another centre and the outsider get no list
+    for name in ("amina", "marrakech_worker", "karim", "nadia"):
+        response = client_for(name).get(url, HTTP_HX_REQUEST="true")
+        assert response.status_code in (403, 404), name
+        assert youssef.display_name not in response.content.decode(), name
+    # nor does anyone on a closed case
+    services.case_close(actor=youssef, case=oriented, reason="resolved",
+                        expected_stage=oriented.stage)
+    assert client.get(url, HTTP_HX_REQUEST="true").status_code == 403
 
 
 def test_closing_with_satisfaction_shows_it_on_the_case_page(world, client_for, oriented):
