@@ -59,13 +59,21 @@ class StaffForm(forms.ModelForm):
         pass
 
 
+_ROLE_LABELS = dict(Role.choices)
+
+
+def staff_label(user) -> str:
+    """A staff member as a choice shows them: name (role). The role's label is looked up in
+    ``Role``'s table once made: ``get_role_display()`` rebuilds the table, translating every
+    label, for each call, and a centre lists five hundred workers."""
+    return f"{user.display_name} ({_ROLE_LABELS.get(user.role, user.role)})"
+
+
 class StaffChoiceField(forms.ModelChoiceField):
-    """A choice of staff members, each shown by name and role. The role's label is read
-    from ``Role`` itself: ``get_role_display()`` rebuilds the whole table of roles for each
-    option, and a centre lists five hundred workers."""
+    """A choice of staff members, each shown by name and role (``staff_label``)."""
 
     def label_from_instance(self, obj) -> str:
-        return f"{obj.display_name} ({Role(obj.role).label})"
+        return staff_label(obj)
 
 
 class ReasonForm(forms.Form):

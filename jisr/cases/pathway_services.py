@@ -272,6 +272,13 @@ def can_manage(user, case: Case) -> bool:
         and _adapts_plans(user, case)
 
 
+def can_schedule_follow_up(user, case: Case) -> bool:
+    """Whether the case page offers *Schedule a follow-up* and its form is drawn for the
+    user: who adapts the case's plans, on an open case oriented or later (the rule
+    ``follow_up_schedule`` applies)."""
+    return not case.is_closed and case.stage in PLAN_STAGES and can_manage(user, case)
+
+
 def _open_case(case: Case) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.is_closed:

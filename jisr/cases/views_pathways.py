@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from jisr.cases import pathway_selectors as sel
 from jisr.cases import pathway_services as svc
@@ -276,13 +276,14 @@ def plan_finish(request, plan_id: int):
 # --- follow-ups --------------------------------------------------------------------------------
 
 @permission_required("cases.manage_plans")
+@require_http_methods(["GET", "HEAD", "POST"])
 def follow_up_schedule(request, case_id: int):
     """The case page's "Schedule a follow-up": its form, which lists the centre's workers
     (five hundred at a large centre), is drawn when the worker opens it (htmx), or on a page
     of its own without JavaScript; it posts here."""
     case = selectors.case_get_for_user(user=request.user, case_id=case_id)
     if request.method != "POST":
-        if case.is_closed or not svc.can_manage(request.user, case):
+        if not svc.can_schedule_follow_up(request.user, case):
             raise AccessDenied()
         form = FollowUpForm(case=case, plans=case.plans.filter(status="active"))
         if request.htmx:

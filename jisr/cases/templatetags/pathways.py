@@ -23,9 +23,11 @@ def plan_context(user, plan, *, error: str = "", page: bool = False, manage=None
     first_open = next((s for s in steps if s.is_open), None)
     owner_form = None
     if page and manage and plan.is_active:
+        from jisr.accounts.forms import staff_label
         from jisr.cases.forms_pathways import owner_queryset
 
-        owner_form = list(owner_queryset(user, plan.case))
+        # each open step has a select of them: their labels are written once
+        owner_form = [(u.pk, staff_label(u)) for u in owner_queryset(user, plan.case)]
     rows = [{"step": s, "in_turn": s is first_open and plan.is_active
              and not plan.case.is_closed,
              "can_act": (manage or s.owner_id == user.pk)} for s in steps]
@@ -49,7 +51,7 @@ def pathway_panels(context, case) -> dict:
         else None,
         "follow_ups": sel.case_follow_ups(user=user, case=case),
         # its form, with the centre's workers, is drawn when opened (views_pathways)
-        "schedule_follow_up": manage and case.stage in svc.PLAN_STAGES,
+        "schedule_follow_up": svc.can_schedule_follow_up(user, case),
         "record_form": FollowUpRecordForm(),
         "can_record": policy.has_perm(user, "cases.view"),
         "offer_follow_up": manage and policy.has_perm(user, "cases.transition")

@@ -201,6 +201,12 @@ def test_the_plan_page_adapts_and_finishes_the_plan(world, client_for, oriented,
     client = client_for("youssef", "fr")
     response = client.get(reverse("cases:plan", args=[plan.pk]))
     assert response.status_code == 200
+    # each open step's owner is chosen among the centre's staff, by name and role
+    khadija = world.users["khadija"]
+    with translation.override("fr"):
+        label = f"{khadija.display_name} ({Role.CENTRE_MANAGER.label})"
+    assert f'<option value="{khadija.pk}">{label}</option>' in unescape(
+        response.content.decode())
     due = (timezone.localdate() + timedelta(days=20)).isoformat()
     response = client.post(reverse("cases:plan_step_add", args=[plan.pk]), {
         "name_ar": "محو الأمية", "name_fr": "Alphabétisation", "owner_role": "social_worker",
@@ -292,15 +298,25 @@ def test_the_follow_up_form_is_drawn_when_opened_with_the_centre_workers(world, 
     day = (timezone.localdate() + timedelta(days=3)).isoformat()
     client.post(url, {"kind": "visit", "due_date": day, "worker": youssef.pk})
     assert FollowUp.objects.filter(case=oriented, worker=youssef).exists()
-    # reception, a colleague not assigned, another centre and the outsider get no list
+    # the centre's manager gets it too, in French, its button a verb
+    manager = client_for("khadija", "fr").get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'name="worker"' in manager and ">Programmer</button>" in manager
+    # reception, a colleague not assigned, the outsider (another centre) and a national
+    # analyst get no list
     for name in ("amina", "marrakech_worker", "karim", "nadia"):
         response = client_for(name).get(url, HTTP_HX_REQUEST="true")
         assert response.status_code in (403, 404), name
         assert youssef.display_name not in response.content.decode(), name
-    # nor does anyone on a closed case
+    # nor the assigned worker on a case not yet oriented, which the page offers no form
+    received = world.cases["marrakech"]
+    early = reverse("cases:follow_up_schedule", args=[received.pk])
+    assert client.get(early, HTTP_HX_REQUEST="true").status_code == 403
+    assert early not in client.get(reverse("cases:detail", args=[received.pk])).content.decode()
+    # nor anyone on a closed case
     services.case_close(actor=youssef, case=oriented, reason="resolved",
                         expected_stage=oriented.stage)
     assert client.get(url, HTTP_HX_REQUEST="true").status_code == 403
+    assert client.delete(url).status_code == 405
 
 
 def test_closing_with_satisfaction_shows_it_on_the_case_page(world, client_for, oriented):
