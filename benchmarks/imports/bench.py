@@ -63,6 +63,18 @@ def make_csv(rows: int, path: Path) -> None:
     tmp.rename(path)
 
 
+def environment(url: str) -> dict:
+    """The environment of the jisr commands a benchmark runs on the database at ``url``.
+    PYTHONPATH: the jisr timed is the one of this tree, even when the virtualenv's editable
+    install points at another checkout (a git worktree sharing it)."""
+    from cryptography.fernet import Fernet
+
+    return {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": url,
+            "JISR_SECRET_KEY": "benchmark-only",
+            "JISR_FIELD_KEYS": Fernet.generate_key().decode(), "JISR_LOG_LEVEL": "WARNING",
+            "JISR_DATA_DIR": str(HERE / "data" / "var")}
+
+
 def recreate(url: str) -> None:
     parsed = urlparse(url)
     name = parsed.path.lstrip("/")
@@ -135,14 +147,7 @@ def main() -> None:
                         help="Also time a second import of the same file (adds nothing).")
     args = parser.parse_args()
 
-    from cryptography.fernet import Fernet
-
-    # PYTHONPATH: the jisr timed is the one of this tree, even when the virtualenv's
-    # editable install points at another checkout (a git worktree sharing it).
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": args.url,
-           "JISR_SECRET_KEY": "benchmark-only",
-           "JISR_FIELD_KEYS": Fernet.generate_key().decode(), "JISR_LOG_LEVEL": "WARNING",
-           "JISR_DATA_DIR": str(HERE / "data" / "var")}
+    env = environment(args.url)
     path = HERE / "data" / f"people-{args.rows}.csv"
     print(f"machine: {machine()}", flush=True)
     started = time.perf_counter()

@@ -58,15 +58,12 @@ def main() -> None:
         "BENCH_DATABASE_URL", "postgres://root@127.0.0.1:5432/jisr_bench_floor"))
     args = parser.parse_args()
 
-    from cryptography.fernet import Fernet
-
-    env = {"DATABASE_URL": args.url, "JISR_SECRET_KEY": "benchmark-only",
-           "JISR_FIELD_KEYS": Fernet.generate_key().decode(), "JISR_LOG_LEVEL": "WARNING",
-           "JISR_DATA_DIR": str(HERE / "data" / "var"), "DJANGO_SETTINGS_MODULE": "jisr.settings"}
+    # the commands' environment (bench.py's), then this process's Django set up on it
+    env = {**bench.environment(args.url), "DJANGO_SETTINGS_MODULE": "jisr.settings"}
     path = HERE / "data" / f"people-{args.rows}.csv"
     bench.make_csv(args.rows, path)
     bench.recreate(args.url)
-    bench.prepare({**os.environ, "PYTHONPATH": str(ROOT), **env})
+    bench.prepare(env)
     os.environ.update(env)
     import django
 

@@ -622,9 +622,10 @@ def transfers_for(user) -> QuerySet:
 
     qs = Transfer.objects.select_related("case__person", "from_centre", "to_centre",
                                          "proposed_by", "decided_by")
-    if not has_perm(user, "cases.view") or user.scope_kind != ScopeKind.CENTRE:
+    cases = _cases_q(user, "case__")  # None: the user reads no case, nor any transfer
+    if cases is None:
         return qs.none()
-    outgoing = Q(from_centre_id=user.centre_id) & _cases_q(user, "case__")
+    outgoing = Q(from_centre_id=user.centre_id) & cases
     incoming = Q(to_centre_id=user.centre_id)
     if not has_perm(user, "cases.view_restricted"):
         incoming &= Q(case__restricted=False)
