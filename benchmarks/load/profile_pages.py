@@ -86,14 +86,9 @@ class QueryTimer:
                 self.queries.append((elapsed * 1000, sql))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--profile", help="page name to run under cProfile")
-    parser.add_argument("--language", default="ar")
-    parser.add_argument("--dump", help="write the profile to this file (for pstats)")
-    parser.add_argument("--queries", help="page name whose queries to list (time, SQL)")
-    args = parser.parse_args()
+def pages() -> list[tuple[str, User, str]]:
+    """(name, user, path) of each page the locustfile opens, at the busiest centre: its
+    social worker, reception officer and manager, a listened case and one in a pathway."""
     centre = (Case.objects.exclude(stage=Stage.CLOSED).values("lead_centre_id")
               .annotate(n=Count("id")).order_by("-n").values_list("lead_centre_id", flat=True)
               .first())
@@ -106,7 +101,8 @@ def main() -> None:
     # a case in its pathway: the page has the pathway's panels and the follow-up box
     in_pathway = (Case.objects.filter(lead_centre_id=centre, stage=Stage.IN_PATHWAY)
                   .order_by("-id").values_list("id", flat=True).first())
-    pages = [
+    print(f"centre {centre}, case {case}")
+    return [
         ("my work", worker, "/cases/work/"),
         ("centre queues", worker, "/cases/work/queues/"),
         ("case list", worker, "/cases/?stage="),
@@ -119,11 +115,22 @@ def main() -> None:
         ("registry search", staff[Role.RECEPTION_OFFICER], "/registry/?name=Fatima+Alaoui"),
         ("activity figures", staff[Role.CENTRE_MANAGER], "/reports/"),
     ]
-    print(f"centre {centre}, case {case}, {args.repeat} requests a page after one warm-up")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--profile", help="page name to run under cProfile")
+    parser.add_argument("--language", default="ar")
+    parser.add_argument("--dump", help="write the profile to this file (for pstats)")
+    parser.add_argument("--queries", help="page name whose queries to list (time, SQL)")
+    args = parser.parse_args()
+    pages_ = pages()
+    print(f"{args.repeat} requests a page after one warm-up")
     print(f"{'page':24} {'median ms':>10} {'p90 ms':>8} {'cpu ms':>7} {'queries':>8} "
           f"{'db ms':>7} {'sql build ms':>12}")
     compiling = CompileTimer()
-    for name, user, path in pages:
+    for name, user, path in pages_:
         # The forms are drawn into the case page by htmx, as the locustfile asks for them
         client = Client(HTTP_ACCEPT_LANGUAGE=args.language, SERVER_NAME="127.0.0.1",
                         HTTP_HX_REQUEST="true" if name.endswith(" form") else None)

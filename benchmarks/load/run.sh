@@ -104,11 +104,10 @@ cpu() {  # CPU seconds of the processes whose command line matches $1
   ps -eo times=,args= | awk -v pat="$1" '{t = $1; $1 = ""} $0 ~ pat {s += t} END {print s + 0}'
 }
 # The server's processes (jisr serve, gunicorn) and the worker's (jisr worker) apart: the
-# worker runs the periodic jobs, whose catching up competes with the pages; not PostgreSQL's
-# backends, whose command lines name the database (jisr_bench_load); the machine's busy
-# and I/O-wait time from /proc/stat.
+# worker runs the periodic jobs, whose catching up competes with the pages; the machine's
+# busy and I/O-wait time from /proc/stat.
 busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9, $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
-cpu_before="$(cpu 'gunicorn|jisr serve') $(cpu 'jisr worker') $(cpu '^ postgres')"
+cpu_before="$(cpu 'gunicorn|jisr serve') $(cpu 'jisr worker')"
 busy_before="$(busy)"
 
 (while true; do cut -d' ' -f1 /proc/loadavg; sleep 5; done) > "$OUT/loadavg.txt" &
@@ -123,19 +122,23 @@ LOAD_PLAN="$OUT/plan.json" /usr/bin/time -o "$OUT/locust.time" -f "locust and it
   --exit-code-on-error 0 2>&1 | tail -n 40
 kill "$sampler" 2>/dev/null || true
 sampler=
-cpu_after="$(cpu 'gunicorn|jisr serve') $(cpu 'jisr worker') $(cpu '^ postgres')"
+cpu_after="$(cpu 'gunicorn|jisr serve') $(cpu 'jisr worker')"
 busy_after="$(busy)"
 
 echo "== result"
 $BIN/python $HERE/summary.py "$OUT/times.json" "$RESULTS/load-$STAMP.json"
-read -r app0 work0 db0 <<< "$cpu_before"
-read -r app1 work1 db1 <<< "$cpu_after"
+read -r app0 work0 <<< "$cpu_before"
+read -r app1 work1 <<< "$cpu_after"
 echo "requests of the whole locust run (logins and warm-up included), which the CPU times cover: $(awk -F, '$2 == "Aggregated" {print $3}' "$OUT/locust_stats.csv")"
-echo "CPU during the run: Jisr's web server $((app1 - app0)) s, its worker (background jobs) $((work1 - work0)) s, PostgreSQL $((db1 - db0)) s; $(cat "$OUT/locust.time")"
 read -r b0 w0 t0 <<< "$busy_before"
 read -r b1 w1 t1 <<< "$busy_after"
-awk -v b=$((b1 - b0)) -v w=$((w1 - w0)) -v t=$((t1 - t0)) \
-  'BEGIN {printf "machine during the run: CPU busy %.0f %%, waiting for I/O %.0f %% (of %d cores)\n", 100 * b / t, 100 * w / t, '"$(nproc)"'}'
+# PostgreSQL's own figure is the machine's busy time less the others': ps loses the CPU of
+# a backend that ended during the run (the server reconnects every JISR_DB_CONN_MAX_AGE).
+awk -v b=$((b1 - b0)) -v w=$((w1 - w0)) -v t=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" \
+  -v app=$((app1 - app0)) -v work=$((work1 - work0)) -v cores="$(nproc)" \
+  -v locust="$(awk '{print $5 + $8}' "$OUT/locust.time")" -v lt="$(cat "$OUT/locust.time")" \
+  'BEGIN {printf "CPU during the run: Jisr'"'"'s web server %d s, its worker (background jobs) %d s, PostgreSQL and the rest %.0f s; %s\n", app, work, b / hz - app - work - locust, lt
+          printf "machine during the run: CPU busy %.0f %%, waiting for I/O %.0f %% (of %d cores): %.0f s of CPU in all\n", 100 * b / t, 100 * w / t, cores, b / hz}'
 awk '{s += $1; n++; if (min == "" || $1 < min) min = $1; if ($1 > max) max = $1}
      END {printf "load average during the run: mean %.1f, min %.1f, max %.1f (%d samples)\n", s/n, min, max, n}' \
   "$OUT/loadavg.txt"
