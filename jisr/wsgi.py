@@ -14,3 +14,11 @@ from django.urls import get_resolver  # noqa: E402
 
 get_resolver().url_patterns  # noqa: B018
 gc.freeze()
+
+# A page allocates tens of thousands of objects (querysets, template contexts, form
+# fields), nearly all freed by reference counting as soon as the response is written. With
+# Python's default thresholds (700, 10, 10) the collector still ran about six times a page
+# and walked the older generations every other page; collecting the youngest generation
+# every 10,000 net allocations and the older ones seldom takes most of that time back
+# (benchmarks/README.md, "Load", session 11).
+gc.set_threshold(10_000, 50, 100)
