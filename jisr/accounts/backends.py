@@ -15,10 +15,18 @@ class StaffBackend(ModelBackend):
     def _users():
         return get_user_model()._default_manager.select_related("centre")
 
+    # get(), as Django's own backend reads the user: first() orders the one row by its key,
+    # and writing that ORDER BY made reading the user a fifth dearer in CPU (session 11).
     def get_user(self, user_id):
-        user = self._users().filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        try:
+            user = self._users().get(pk=user_id)
+        except get_user_model().DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     async def aget_user(self, user_id):
-        user = await self._users().filter(pk=user_id).afirst()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        try:
+            user = await self._users().aget(pk=user_id)
+        except get_user_model().DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext_lazy as _
 
 from jisr.accounts import policy
+from jisr.core.routes import url
 
 # (permission or None for any signed-in staff, url name, label)
 NAVIGATION = [
@@ -43,12 +43,11 @@ def shell(request):
     verified = not (getattr(user, "requires_two_factor", False)
                     and settings.JISR_REQUIRE_TWO_FACTOR and not is_verified())
     # Before the second factor is given every link would lead back to that step: show none.
+    current = request.resolver_match.view_name if request.resolver_match else ""
     if user is not None and user.is_authenticated and getattr(user, "role", "") and verified:
-        current = request.resolver_match.view_name if request.resolver_match else ""
         for perm, name, label in NAVIGATION:
             if perm is None or policy.has_perm(user, perm):
-                nav.append({"url": reverse(name), "label": label, "current": name == current})
-    current = request.resolver_match.view_name if request.resolver_match else ""
+                nav.append({"url": url(name), "label": label, "current": name == current})
     for name, label in PUBLIC_NAVIGATION:
-        nav.append({"url": reverse(name), "label": label, "current": name == current})
+        nav.append({"url": url(name), "label": label, "current": name == current})
     return {"nav_items": nav, "rtl": get_language_bidi()}

@@ -228,6 +228,21 @@ def test_pk_url_is_what_reverse_gives(name):
         set_script_prefix("/")
 
 
+@pytest.mark.parametrize("name", ["core:home", "cases:work", "registry:search"])
+def test_url_is_what_reverse_gives(name):
+    from django.urls import reverse, set_script_prefix
+
+    from jisr.core.routes import url
+
+    assert url(name) == reverse(name)
+    set_script_prefix("/jisr/")  # served under a path: the prefix is part of the link
+    try:
+        assert url(name) == reverse(name)
+        assert url(name).startswith("/jisr/")
+    finally:
+        set_script_prefix("/")
+
+
 def test_pk_url_refuses_a_route_without_one_id():
     from django.urls import NoReverseMatch
 
