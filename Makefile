@@ -2,7 +2,7 @@
 # The distribution's Python 3.11 where it has one with venv (Debian's python3.11 and
 # python3.11-venv): it is built with profile-guided and link-time optimisation, which a
 # Python compiled from source with default options (pyenv's) is not, and the pages cost
-# about a tenth less CPU (benchmarks/README.md, "Load", session 11). Otherwise python3.
+# a fifth less CPU (benchmarks/README.md, "Load", session 11). Otherwise python3.
 PYTHON ?= $(shell /usr/bin/python3.11 -c "import ensurepip, venv" 2>/dev/null \
 	&& echo /usr/bin/python3.11 || echo python3)
 VENV := .venv
