@@ -28,7 +28,6 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -92,9 +91,7 @@ def main() -> None:
     totals = {True: 0.0, False: 0.0}
     print(f"{'page':24} {'before ms':>10} {'after ms':>9}")
     for name, user, path in pages:
-        client = Client(HTTP_ACCEPT_LANGUAGE="ar", SERVER_NAME="127.0.0.1",
-                        HTTP_HX_REQUEST="true" if name.endswith(" form") else None)
-        client.force_login(user)
+        client = profile_pages.client_for(name, user)
         cpu = {True: [], False: []}
         for i in range(2 * args.repeat + 2):
             before = i % 2 == 0

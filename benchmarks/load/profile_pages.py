@@ -117,6 +117,15 @@ def pages() -> list[tuple[str, User, str]]:
     ]
 
 
+def client_for(name: str, user: User, language: str = "ar") -> Client:
+    """A test client signed in as ``user``, asking as the locustfile asks for page ``name``
+    (the forms are drawn into the case page by htmx)."""
+    client = Client(HTTP_ACCEPT_LANGUAGE=language, SERVER_NAME="127.0.0.1",
+                    HTTP_HX_REQUEST="true" if name.endswith(" form") else None)
+    client.force_login(user)
+    return client
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=20)
@@ -131,10 +140,7 @@ def main() -> None:
           f"{'db ms':>7} {'sql build ms':>12}")
     compiling = CompileTimer()
     for name, user, path in pages_:
-        # The forms are drawn into the case page by htmx, as the locustfile asks for them
-        client = Client(HTTP_ACCEPT_LANGUAGE=args.language, SERVER_NAME="127.0.0.1",
-                        HTTP_HX_REQUEST="true" if name.endswith(" form") else None)
-        client.force_login(user)
+        client = client_for(name, user, args.language)
         assert client.get(path).status_code == 200, (name, path)
         walls, cpus, dbs, counts, builds = [], [], [], [], []
         profiler = cProfile.Profile() if args.profile == name else None

@@ -83,18 +83,18 @@ def referrals_of_case(*, user, case) -> list[Referral]:
         .only(*_OWN_FIELDS, *_NAMED))
     for referral in referrals:
         referral.case = case
-    _place_in_queues(referrals)
+    _place_in_queues(user, referrals)
     return referrals
 
 
-def _place_in_queues(referrals: list[Referral]) -> None:
+def _place_in_queues(user, referrals: list[Referral]) -> None:
     """Each waiting referral's place on its service's waiting list (``waiting_position``),
     asked only when one waits: most cases' referrals do not, and writing the counting
     subquery into every case page's query made reading them half as dear again in CPU."""
     waiting = {r.pk: r for r in referrals if r.status == Status.WAITING}
     if not waiting:
         return
-    for pk, position in Referral.objects.filter(pk__in=waiting).annotate(
+    for pk, position in policy.referrals_sent_for(user).filter(pk__in=waiting).annotate(
             position=_queue_position()).values_list("pk", "position"):
         waiting[pk].waiting_position = position
 
