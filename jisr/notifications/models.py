@@ -78,6 +78,9 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "channel", "status"], name="notification_inbox"),
             models.Index(fields=["status", "next_attempt_at"], name="notification_due"),
+            # What was sent about a record (the case page's SMS lines): every case page
+            # asks, and a country's notifications are millions
+            models.Index(fields=["content_type", "object_id"], name="notification_object"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(recipient__isnull=False) | ~Q(address=""),
