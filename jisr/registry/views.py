@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from jisr.accounts import policy
 from jisr.core.exceptions import DomainError, NotFound
 from jisr.core.forms import add_domain_error
-from jisr.core.pagination import CappedPaginator
+from jisr.core.pagination import CappedPaginator, KeyedPaginator
 from jisr.core.views import permission_required
 from jisr.registry import duplicates, households, merging, review, selectors, services
 from jisr.registry.forms import (
@@ -52,7 +52,9 @@ def search(request):
     """Reception's first step: find the person before registering anyone."""
     form = PersonSearchForm(request.GET or None, user=request.user)
     query = PersonQuery.from_data(form.cleaned_data) if form.is_valid() else PersonQuery()
-    page = CappedPaginator(selectors.person_list(user=request.user, query=query), 25).get_page(
+    # A narrow search matches a few hundred persons at most: found once, then counted
+    paginator = KeyedPaginator if query.is_narrow else CappedPaginator
+    page = paginator(selectors.person_list(user=request.user, query=query), 25).get_page(
         request.GET.get("page"))
     cards = selectors.identity_cards(user=request.user, query=query) \
         if not query.is_empty else []

@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from jisr.accounts.models import User
-from jisr.core.pagination import CappedPaginator
+from jisr.core.pagination import CappedPaginator, KeyedPaginator
 from jisr.testing.personas import CANARY_PERSON_MARRAKECH
 
 
@@ -50,3 +50,20 @@ def test_the_case_list_pages_with_it_and_the_outsider_reads_none_of_it(world, cl
     outsider = client_for("karim").get("/cases/").content.decode()
     assert CANARY_PERSON_MARRAKECH not in outsider
     assert client_for("rachid").get("/cases/").status_code == 403  # a partner: no list
+
+
+def test_the_keyed_paginator_finds_the_matches_once(world):
+    users = User.objects.order_by("-pk")
+    expected = list(users.values_list("pk", flat=True))
+    assert len(expected) > 7
+    paginator = KeyedPaginator(users, 2, cap=5)
+    with CaptureQueriesContext(connection) as queries:
+        first = paginator.get_page(1)
+    assert len(queries) == 2  # the keys (up to the cap and one more), the page's rows
+    assert [u.pk for u in first] == expected[:2]
+    assert paginator.count == 6 and paginator.capped and paginator.num_pages_label == "2+"
+    assert [u.pk for u in paginator.get_page(3)] == expected[4:6]
+    # a short list: its page, and nothing past it
+    short = KeyedPaginator(users.filter(pk__in=expected[:3]), 25)
+    assert [u.pk for u in short.get_page(1)] == expected[:3] and short.num_pages_label == "1"
+    assert list(KeyedPaginator(users.none(), 25).get_page(1)) == []

@@ -207,6 +207,29 @@ def test_the_search_page_runs_a_fixed_number_of_queries(world, client_for):
     assert count() == few
 
 
+def test_a_narrow_search_finds_its_persons_once_and_pages_them(world, client_for):
+    """Two names: a few hundred persons at most, found by one search whose keys are counted
+    and paged (core.pagination.KeyedPaginator), not by a second search to count them."""
+    mine = [PersonFactory(registered_at=world.centre_marrakech, first_name_lat="Zineb",
+                          family_name_lat=f"Tazi{n:02d}", cin=None) for n in range(30)]
+    PersonFactory(registered_at=world.centre_oujda, first_name_lat="Zineb",
+                  family_name_lat="Tazi99", cin=None)  # another centre's: not listed
+    amina = client_for("amina")
+    with CaptureQueriesContext(connection) as queries:
+        first = amina.get("/registry/", {"name": "zineb tazi"})
+    searches = [q for q in queries if "name_key" in q["sql"]]
+    assert len(searches) == 2  # the keys, then the page's rows by key (no second count)
+    assert "\"registry_person\".\"id\" IN" in searches[1]["sql"]
+    listed = [p.pk for p in first.context["page"]]
+    assert len(listed) == 25 and first.context["page"].paginator.count == 30
+    second = [p.pk for p in amina.get("/registry/", {"name": "zineb tazi", "page": 2})
+              .context["page"]]
+    assert sorted(listed + second) == sorted(p.pk for p in mine)
+    # the outsider (another centre) finds none of them
+    page = client_for("karim").get("/registry/", {"name": "zineb tazi"}).content.decode()
+    assert "Tazi0" not in page
+
+
 def test_the_person_page_runs_a_fixed_number_of_queries(world, client_for):
     youssef = client_for("youssef")
     url = f'/registry/persons/{world.persons["marrakech"].pk}/'
