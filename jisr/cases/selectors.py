@@ -19,6 +19,7 @@ from jisr.cases.services import LISTENING_ROLES
 from jisr.core import audit
 from jisr.core.dbfunctions import EpochSeconds
 from jisr.core.queries import named
+from jisr.notifications.models import Notification
 from jisr.registry.models import Person
 from jisr.territory.models import BilingualName
 
@@ -56,6 +57,13 @@ def case_get_for_user(*, user, case_id) -> Case:
     return _read(user, policy.get_or_404(policy.cases_for(user), pk=case_id))
 
 
+def _sms_sent() -> Prefetch:
+    """The SMS sent to the person about the case (``case.notifications``): the case's
+    other notifications, a worker's in-app reminder of a follow-up, are not the person's."""
+    return Prefetch("notifications", queryset=Notification.objects.filter(
+        channel=Notification.Channel.SMS))
+
+
 def case_detail(*, user, case_id) -> Case:
     """One case with what its page shows, in a fixed number of queries: of the workers
     and centres it names, the names only (``core.queries.named``)."""
@@ -66,7 +74,7 @@ def case_detail(*, user, case_id) -> Case:
             "actor": USER_NAME, "centre": (*NAMES, "code")})),
         Prefetch("appointments", queryset=named(Appointment.objects.all(), {
             "worker": USER_NAME, "centre": ("code",)})),
-        "notifications")
+        _sms_sent())
     return _read(user, policy.get_or_404(qs, pk=case_id))
 
 
@@ -75,7 +83,7 @@ def case_confirmation(*, user, case_id) -> Case:
     phone, the appointments with their workers, the SMS sent."""
     qs = policy.cases_for(user).select_related("lead_centre__commune").prefetch_related(
         Prefetch("appointments", queryset=named(Appointment.objects.all(), {
-            "worker": USER_NAME})), "notifications")
+            "worker": USER_NAME})), _sms_sent())
     return _read(user, policy.get_or_404(qs, pk=case_id))
 
 

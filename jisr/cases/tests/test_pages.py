@@ -316,6 +316,32 @@ def test_sms_needs_a_mobile(world, client_for):
     assert not Case.objects.filter(person=person).exists()
 
 
+def test_the_case_page_and_its_paper_show_the_sms_sent_not_a_workers_reminder(
+        world, client_for):
+    # Given a case whose worker was reminded in the app of a follow-up, and no SMS sent
+    case = world.cases["marrakech"]
+    Notification.objects.create(
+        recipient=world.youssef, channel=Notification.Channel.IN_APP, language="fr",
+        event="cases.follow_up_due", body="Suivi à faire", related=case,
+        dedupe_key="test:follow-up", status=Notification.Status.SENT)
+    youssef = client_for("youssef")
+    # Then neither the case page nor the paper for the person says an SMS went out
+    for url in (f"/cases/{case.pk}/", f"/cases/{case.pk}/confirmation/"):
+        page = youssef.get(url).content.decode()
+        assert "SMS" not in page.split("</nav>", 1)[-1].split("<footer", 1)[0], url
+    # And once an SMS is sent to the person, it is that one they show
+    Notification.objects.create(
+        address="+212661234567", channel=Notification.Channel.SMS, language="fr",
+        event="cases.confirmation", body="Votre dossier", related=case,
+        dedupe_key="test:sms", status=Notification.Status.SENT)
+    for url in (f"/cases/{case.pk}/", f"/cases/{case.pk}/confirmation/"):
+        assert "+212661234567" in youssef.get(url).content.decode(), url
+    # the outsider (another centre) opens neither
+    karim = client_for("karim")
+    assert karim.get(f"/cases/{case.pk}/").status_code == 404
+    assert karim.get(f"/cases/{case.pk}/confirmation/").status_code == 404
+
+
 def test_the_case_list_and_its_api_cost_the_same_queries_for_more_cases(world, client_for,
                                                                         open_case):
     from rest_framework.authtoken.models import Token
