@@ -6,6 +6,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
@@ -268,6 +269,21 @@ def restricted_codes(version) -> dict[str, str]:
                 .values_list("code", "section__restriction_category"))
 
 
+@lru_cache(maxsize=256)
+def _published_restricted_codes(version_id: int, published_at: datetime) -> dict[str, str]:
+    return restricted_codes(version_id)
+
+
+def version_restricted_codes(version: QuestionnaireVersion) -> dict[str, str]:
+    """:func:`restricted_codes` of a version in hand (with its ``status`` and
+    ``published_at``). A published version never changes (builder.py), so its codes are
+    read once per process, keyed by the version and its publication time; a draft's are read
+    each time. The dict is shared: read it, do not change it."""
+    if version.status == QuestionnaireVersion.Status.DRAFT or version.published_at is None:
+        return restricted_codes(version.pk)
+    return _published_restricted_codes(version.pk, version.published_at)
+
+
 def without_restricted(result: dict, hidden) -> dict:
     """The needs and score with the points of hidden questions taken out: their lines are
     not itemised, and the domains and total count only what remains (a partial score)."""
@@ -314,11 +330,12 @@ def listening_list(*, user, case: Case) -> list[Listening]:
     """Every listening interview of a case (a case the user sees), the latest first, as the
     user may read them; nothing is audited (only totals show)."""
     listenings = list(named(case.listenings.all(), {
-        "version": ("number", "questionnaire"), "version__questionnaire": NAMES,
+        "version": ("number", "questionnaire", "status", "published_at"),
+        "version__questionnaire": NAMES,
         "started_by": USER_NAME, "completed_by": USER_NAME}).order_by("-started_at", "-pk"))
     codes: dict[int, dict[str, str]] = {}
     for x in listenings:  # one query per questionnaire version, not per interview
         if x.version_id not in codes:
-            codes[x.version_id] = restricted_codes(x.version_id)
+            codes[x.version_id] = version_restricted_codes(x.version)
     return [listening_for_reader(user=user, listening=x, audit_read=False,
                                  hidden=codes[x.version_id]) for x in listenings]

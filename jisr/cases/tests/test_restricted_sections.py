@@ -195,3 +195,29 @@ def test_the_builder_restricts_a_section_of_a_draft_only(world, version, client_
         assert client_for(name).post(f"/cases/questionnaires/versions/{draft.pk}/", {
             "action": "section_restriction", "section": housing.pk}).status_code == 403
     assert Section.objects.get(pk=housing.pk).restricted
+
+
+def test_a_published_versions_restricted_codes_are_read_once(world, version):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jisr.cases import builder
+    from jisr.cases.selectors import version_restricted_codes
+
+    codes = version_restricted_codes(version)
+    assert set(codes.values()) == {"violence"}
+    with CaptureQueriesContext(connection) as queries:
+        assert version_restricted_codes(version) == codes
+    assert len(queries) == 0  # published: it never changes
+    # a draft is still being written: read each time, its changes seen at once
+    draft = builder.version_new_draft(actor=world.admin, questionnaire=version.questionnaire,
+                                      from_number=version.number)
+    housing = draft.sections.get(title_fr="Logement")
+    assert "health" not in version_restricted_codes(draft).values()
+    builder.section_edit(actor=world.admin, section=housing, restricted=True,
+                         restriction_category="health")
+    draft.refresh_from_db()
+    assert "health" in version_restricted_codes(draft).values()
+    published = builder.version_publish(actor=world.admin, version=draft)
+    assert set(version_restricted_codes(published).values()) == {"violence", "health"}
+    assert set(version_restricted_codes(version).values()) == {"violence"}
