@@ -107,6 +107,7 @@ cpu() {  # CPU seconds of the processes whose command line matches $1
 # worker runs the periodic jobs, whose catching up competes with the pages; the machine's
 # busy and I/O-wait time from /proc/stat.
 busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8 + $9, $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
+speed_before="$($BIN/python "$HERE/speed.py")"  # the machine's speed, before the load
 cpu_before="$(cpu 'gunicorn|jisr serve') $(cpu 'jisr worker')"
 busy_before="$(busy)"
 
@@ -124,6 +125,7 @@ kill "$sampler" 2>/dev/null || true
 sampler=
 cpu_after="$(cpu 'gunicorn|jisr serve') $(cpu 'jisr worker')"
 busy_after="$(busy)"
+speed_after="$($BIN/python "$HERE/speed.py")"
 
 echo "== result"
 $BIN/python $HERE/summary.py "$OUT/times.json" "$RESULTS/load-$STAMP.json"
@@ -142,4 +144,5 @@ awk -v b=$((b1 - b0)) -v w=$((w1 - w0)) -v t=$((t1 - t0)) -v hz="$(getconf CLK_T
 awk '{s += $1; n++; if (min == "" || $1 < min) min = $1; if ($1 > max) max = $1}
      END {printf "load average during the run: mean %.1f, min %.1f, max %.1f (%d samples)\n", s/n, min, max, n}' \
   "$OUT/loadavg.txt"
+echo "machine speed (benchmarks/load/speed.py, a fixed Python workload, ms, lower is faster): $speed_before before the run, $speed_after after"
 echo "results: $RESULTS/load-$STAMP.json, locust's own tables: $OUT/locust_stats.csv"
