@@ -4,9 +4,11 @@ transfers_for, case_aggregate_centres_for); reading a restricted case is audited
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from functools import lru_cache
+from types import MappingProxyType
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
@@ -270,15 +272,18 @@ def restricted_codes(version) -> dict[str, str]:
 
 
 @lru_cache(maxsize=256)
-def _published_restricted_codes(version_id: int, published_at: datetime) -> dict[str, str]:
-    return restricted_codes(version_id)
+def _published_restricted_codes(version_id: int, published_at: datetime
+                                ) -> Mapping[str, str]:
+    # Read-only: every later reader in the process is given this same mapping, and a code
+    # taken out of it would show that question's answers to whoever reads next.
+    return MappingProxyType(restricted_codes(version_id))
 
 
-def version_restricted_codes(version: QuestionnaireVersion) -> dict[str, str]:
+def version_restricted_codes(version: QuestionnaireVersion) -> Mapping[str, str]:
     """:func:`restricted_codes` of a version in hand (with its ``status`` and
     ``published_at``). A published version never changes (builder.py), so its codes are
-    read once per process, keyed by the version and its publication time; a draft's are read
-    each time. The dict is shared: read it, do not change it."""
+    read once per process, keyed by the version and its publication time, and shared
+    read-only; a draft's are read each time."""
     if version.status == QuestionnaireVersion.Status.DRAFT or version.published_at is None:
         return restricted_codes(version.pk)
     return _published_restricted_codes(version.pk, version.published_at)
@@ -298,7 +303,7 @@ def without_restricted(result: dict, hidden) -> dict:
 
 
 def listening_for_reader(*, user, listening: Listening, audit_read: bool = True,
-                         hidden: dict[str, str] | None = None) -> Listening:
+                         hidden: Mapping[str, str] | None = None) -> Listening:
     """The interview as this user may read it: a copy (never saved) whose ``answers``,
     ``result`` and ``score`` leave out the restricted sections unless the user is the case's
     assigned worker or the centre's manager (``policy.can_read_restricted_sections``). Then
@@ -333,7 +338,7 @@ def listening_list(*, user, case: Case) -> list[Listening]:
         "version": ("number", "questionnaire", "status", "published_at"),
         "version__questionnaire": NAMES,
         "started_by": USER_NAME, "completed_by": USER_NAME}).order_by("-started_at", "-pk"))
-    codes: dict[int, dict[str, str]] = {}
+    codes: dict[int, Mapping[str, str]] = {}
     for x in listenings:  # one query per questionnaire version, not per interview
         if x.version_id not in codes:
             codes[x.version_id] = version_restricted_codes(x.version)
