@@ -178,6 +178,9 @@ elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
                   f"{env_int('JISR_DB_PARALLEL_WORKERS', 0, minimum=0)}")
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = " ".join([options.get("options", ""), *server]).strip()
+    if env_bool("JISR_DB_PREPARED", True):
+        options["server_side_binding"] = True
+        options["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

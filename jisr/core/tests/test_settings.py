@@ -93,6 +93,22 @@ def test_postgresql_pages_run_without_jit_nor_parallel_workers(tmp_path, environ
     assert result.stdout.strip() == expected
 
 
+@pytest.mark.parametrize("environment, expected", [
+    ({}, "True 5"),
+    ({"JISR_DB_PREPARED": "0"}, "None None"),
+])
+def test_postgresql_prepares_the_queries_it_repeats(tmp_path, environment, expected):
+    """Parameters go apart from the query (server-side binding) and psycopg prepares a
+    query run five times on a connection, so PostgreSQL plans it once; off for a pooler
+    that cannot carry prepared statements."""
+    result = _settings({"JISR_DATA_DIR": str(tmp_path), "JISR_SECRET_KEY": "x" * 50,
+                        "DATABASE_URL": "postgres://u@127.0.0.1:5432/jisr", **environment},
+                       show="*(s.DATABASES['default']['OPTIONS'].get(k) for k in "
+                            "('server_side_binding', 'prepare_threshold'))")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
 def test_a_server_process_loads_its_views_and_sets_aside_what_it_holds(tmp_path):
     """jisr.wsgi (what `jisr serve` runs) imports every view at start, then freezes what
     the process holds for its life, which the collector then skips, and collects less
