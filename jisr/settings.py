@@ -151,8 +151,10 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'jisr.sqlite3'}")
 if DATABASE_URL.startswith("sqlite") and not DATABASE_URL.startswith("sqlite://:memory:"):
     DATA_DIR.mkdir(parents=True, exist_ok=True)
+# A connection lives ten minutes, and its prepared statements (JISR_DB_PREPARED) with it:
+# reconnecting each minute planned every query afresh (benchmarks/README.md, session 13).
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int(
-    "JISR_DB_CONN_MAX_AGE", 60, minimum=0))}
+    "JISR_DB_CONN_MAX_AGE", 600, minimum=0))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the worker read while one of them writes; IMMEDIATE makes a
     # writer take the lock at BEGIN, so two writers queue instead of failing mid-transaction.

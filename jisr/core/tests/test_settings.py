@@ -94,17 +94,19 @@ def test_postgresql_pages_run_without_jit_nor_parallel_workers(tmp_path, environ
 
 
 @pytest.mark.parametrize("environment, expected", [
-    ({}, "True 5"),
-    ({"JISR_DB_PREPARED": "0"}, "None None"),
+    ({}, "True 5 600"),
+    ({"JISR_DB_PREPARED": "0", "JISR_DB_CONN_MAX_AGE": "60"}, "None None 60"),
 ])
 def test_postgresql_prepares_the_queries_it_repeats(tmp_path, environment, expected):
     """Parameters go apart from the query (server-side binding) and psycopg prepares a
     query run five times on a connection, so PostgreSQL plans it once; off for a pooler
-    that cannot carry prepared statements."""
+    that cannot carry prepared statements. A connection, and its statements, lives ten
+    minutes."""
     result = _settings({"JISR_DATA_DIR": str(tmp_path), "JISR_SECRET_KEY": "x" * 50,
                         "DATABASE_URL": "postgres://u@127.0.0.1:5432/jisr", **environment},
                        show="*(s.DATABASES['default']['OPTIONS'].get(k) for k in "
-                            "('server_side_binding', 'prepare_threshold'))")
+                            "('server_side_binding', 'prepare_threshold')), "
+                            "s.DATABASES['default']['CONN_MAX_AGE']")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == expected
 
