@@ -84,9 +84,9 @@ def _restricted_guard(actor, listening: Listening, answers: Mapping) -> dict:
     """The answers to save. Someone who may not read the restricted sections (not the
     case's assigned worker nor the manager) cannot answer them either: their answers there
     are refused, and those already given are kept as they are."""
-    from jisr.cases.selectors import restricted_codes
+    from jisr.cases.selectors import version_restricted_codes
 
-    hidden = restricted_codes(listening.version_id)
+    hidden = version_restricted_codes(listening.version)
     if not hidden or policy.can_read_restricted_sections(actor, listening.case):
         return dict(answers)
     refused = {code: [str(_("This question is in a restricted section: only the case's "
@@ -101,9 +101,9 @@ def _restricted_guard(actor, listening: Listening, answers: Mapping) -> dict:
 def _restricted_errors(actor, listening: Listening, errors: dict) -> dict:
     """Errors on restricted questions, for someone who does not see them, say who can
     answer."""
-    from jisr.cases.selectors import restricted_codes
+    from jisr.cases.selectors import version_restricted_codes
 
-    hidden = restricted_codes(listening.version_id)
+    hidden = version_restricted_codes(listening.version)
     if not hidden or policy.can_read_restricted_sections(actor, listening.case):
         return errors
     message = str(_("This restricted question needs an answer from the case's assigned "
@@ -168,13 +168,13 @@ def listening_preview(*, actor, listening: Listening, answers: Mapping) -> dict:
     """The needs and score the answers typed so far would give (nothing saved). For someone
     who does not see the restricted sections, their points are left out (a partial score,
     ``"partial": True``), whatever was posted."""
-    from jisr.cases.selectors import restricted_codes, without_restricted
+    from jisr.cases.selectors import version_restricted_codes, without_restricted
 
     policy.check_case_perm(actor, "cases.listen", listening.case)
     questions = scoring.ordered_questions(listening.version)
     clean, _errors = scoring.clean_answers(questions, answers, complete=False)
     result = scoring.compute(questions, clean)
-    hidden = restricted_codes(listening.version_id)
+    hidden = version_restricted_codes(listening.version)
     if hidden and not policy.can_read_restricted_sections(actor, listening.case):
         return {**without_restricted(result, hidden), "partial": True}
     return result

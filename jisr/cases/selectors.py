@@ -263,11 +263,12 @@ def version_get(*, user, version_id) -> QuestionnaireVersion:
 
 # --- listening interviews, with their restricted sections -----------------------------------
 
-def restricted_codes(version) -> dict[str, str]:
-    """Codes of the questions in the version's restricted sections, with the category."""
+def _read_restricted_codes(version_id: int) -> dict[str, str]:
+    """Codes of the questions in the version's restricted sections, with the category
+    (read from the database: :func:`version_restricted_codes` is the one to call)."""
     from jisr.cases.questionnaires import Question
 
-    return dict(Question.objects.filter(version=version, section__restricted=True)
+    return dict(Question.objects.filter(version_id=version_id, section__restricted=True)
                 .values_list("code", "section__restriction_category"))
 
 
@@ -276,16 +277,17 @@ def _published_restricted_codes(version_id: int, published_at: datetime
                                 ) -> Mapping[str, str]:
     # Read-only: every later reader in the process is given this same mapping, and a code
     # taken out of it would show that question's answers to whoever reads next.
-    return MappingProxyType(restricted_codes(version_id))
+    return MappingProxyType(_read_restricted_codes(version_id))
 
 
 def version_restricted_codes(version: QuestionnaireVersion) -> Mapping[str, str]:
-    """:func:`restricted_codes` of a version in hand (with its ``status`` and
-    ``published_at``). A published version never changes (builder.py), so its codes are
-    read once per process, keyed by the version and its publication time, and shared
-    read-only; a draft's are read each time."""
+    """Codes of the questions in the version's restricted sections, with the category,
+    for every reader of an interview (its page, its preview, the checks of its answers).
+    A published version never changes (builder.py), so its codes are read once per
+    process, keyed by the version and its publication time, and shared read-only; a
+    draft's are read each time."""
     if version.status == QuestionnaireVersion.Status.DRAFT or version.published_at is None:
-        return restricted_codes(version.pk)
+        return _read_restricted_codes(version.pk)
     return _published_restricted_codes(version.pk, version.published_at)
 
 
@@ -313,7 +315,7 @@ def listening_for_reader(*, user, listening: Listening, audit_read: bool = True,
     import copy
 
     if hidden is None:
-        hidden = restricted_codes(listening.version_id)
+        hidden = version_restricted_codes(listening.version)
     shown = copy.copy(listening)
     allowed = policy.can_read_restricted_sections(user, listening.case)
     shown.partial = bool(hidden) and not allowed

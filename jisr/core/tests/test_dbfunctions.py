@@ -23,23 +23,3 @@ def test_epoch_seconds_is_the_instants_timestamp(at):
         EpochSeconds("date_joined"), flat=True).get()
     assert value == round(at.timestamp())
 
-
-def test_postgresql_plans_a_repeated_query_once():
-    """JISR_DB_PREPARED (on by default): the sixth run of the same query on a connection
-    uses the statement psycopg prepared at the fifth, which PostgreSQL lists."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("prepared statements are PostgreSQL's")
-    user = User.objects.create(username="prepared")
-
-    def prepared() -> int:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_prepared_statements "
-                           "WHERE statement LIKE '%%accounts_user%%'")
-            return cursor.fetchone()[0]
-
-    before = prepared()
-    for _ in range(6):
-        assert User.objects.filter(pk=user.pk, username="prepared").exists()
-    assert prepared() == before + 1
