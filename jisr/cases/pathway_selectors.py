@@ -42,13 +42,15 @@ def published_templates(*, user) -> QuerySet[PathwayTemplate]:
     if not (policy.has_perm(user, "cases.manage_plans")
             or policy.has_perm(user, "cases.manage_pathway_templates")):
         return PathwayTemplate.objects.none()
-    return PathwayTemplate.objects.filter(status=PathwayTemplate.Status.PUBLISHED).prefetch_related(
-        Prefetch("steps", queryset=TemplateStep.objects.select_related("service"))).order_by(
+    # The "start a plan" form lists their names only: steps are read where they are shown
+    return PathwayTemplate.objects.filter(status=PathwayTemplate.Status.PUBLISHED).order_by(
         "code")
 
 
 def published_template_get(*, user, template_id) -> PathwayTemplate:
-    return policy.get_or_404(published_templates(user=user), pk=template_id)
+    return policy.get_or_404(published_templates(user=user).prefetch_related(
+        Prefetch("steps", queryset=TemplateStep.objects.select_related("service"))),
+        pk=template_id)
 
 
 def _plans(qs) -> QuerySet[Plan]:

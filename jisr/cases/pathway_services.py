@@ -272,10 +272,10 @@ def can_manage(user, case: Case) -> bool:
         and _adapts_plans(user, case)
 
 
-def can_schedule_follow_up(user, case: Case) -> bool:
-    """Whether the case page offers *Schedule a follow-up* and its form is drawn for the
-    user: who adapts the case's plans, on an open case oriented or later (the rule
-    ``follow_up_schedule`` applies)."""
+def can_plan(user, case: Case) -> bool:
+    """Whether the case page offers *Start a pathway plan* and *Schedule a follow-up* and
+    draws their forms for the user: who adapts the case's plans, on an open case oriented
+    or later (the rule ``plan_create`` and ``follow_up_schedule`` apply)."""
     return not case.is_closed and case.stage in PLAN_STAGES and can_manage(user, case)
 
 

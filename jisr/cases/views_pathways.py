@@ -149,10 +149,23 @@ def template_steps(request, template_id: int):
 # --- a case's plans ------------------------------------------------------------------------
 
 @permission_required("cases.manage_plans")
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def plan_create(request, case_id: int):
+    """The case page's "Start a pathway plan": drawn with the page for a case without a
+    plan, and when opened (htmx) for one that has some (most cases in a pathway), or on a
+    page of its own without JavaScript; it posts here."""
     case = selectors.case_get_for_user(user=request.user, case_id=case_id)
-    form = PlanCreateForm(request.POST, templates=sel.published_templates(user=request.user))
+    templates = sel.published_templates(user=request.user)
+    if request.method != "POST":
+        if not svc.can_plan(request.user, case):
+            raise AccessDenied()
+        form = PlanCreateForm(templates=templates, initial={"expected_stage": case.stage})
+        if request.htmx:
+            return render(request, "cases/pathways/_plan_create_form.html",
+                          {"case": case, "plan_form": form})
+        return render(request, "cases/form.html", {
+            "case": case, "form": form, "title": _("Start a pathway plan")})
+    form = PlanCreateForm(request.POST, templates=templates)
     if not form.is_valid():
         messages.error(request, _("Choose a pathway."))
         return redirect("cases:detail", case_id=case.pk)
@@ -283,7 +296,7 @@ def follow_up_schedule(request, case_id: int):
     of its own without JavaScript; it posts here."""
     case = selectors.case_get_for_user(user=request.user, case_id=case_id)
     if request.method != "POST":
-        if not svc.can_schedule_follow_up(request.user, case):
+        if not svc.can_plan(request.user, case):
             raise AccessDenied()
         form = FollowUpForm(case=case, plans=case.plans.filter(status="active"))
         if request.htmx:

@@ -41,17 +41,19 @@ def pathway_panels(context, case) -> dict:
     user = context["request"].user
     plans = sel.case_plans(user=user, case=case)
     manage = svc.can_manage(user, case) and not case.is_closed
-    templates = sel.published_templates(user=user) if manage else None
+    can_plan = svc.can_plan(user, case)
     return {
         "case": case, "manage": manage, "csrf_token": context.get("csrf_token"),
         "request": context["request"],
         "blocks": [plan_context(user, p, manage=manage) for p in plans],
-        "plan_form": PlanCreateForm(templates=templates, initial={
-            "expected_stage": case.stage}) if manage and case.stage in svc.PLAN_STAGES
-        else None,
+        # "Start a pathway plan" is open on a case without a plan; on one with plans it is
+        # folded, and its form drawn when opened (views_pathways.plan_create)
+        "plan_form": PlanCreateForm(templates=sel.published_templates(user=user), initial={
+            "expected_stage": case.stage}) if can_plan and not plans else None,
+        "plan_form_later": can_plan and bool(plans),
         "follow_ups": sel.case_follow_ups(user=user, case=case),
         # its form, with the centre's workers, is drawn when opened (views_pathways)
-        "schedule_follow_up": svc.can_schedule_follow_up(user, case),
+        "schedule_follow_up": can_plan,
         "record_form": FollowUpRecordForm(),
         "can_record": policy.has_perm(user, "cases.view"),
         "offer_follow_up": manage and policy.has_perm(user, "cases.transition")

@@ -168,6 +168,54 @@ def test_a_worker_creates_a_plan_from_the_case_page(world, client_for, oriented,
     assert plan.steps.count() == 4
 
 
+def test_the_plan_form_is_open_without_a_plan_and_drawn_when_opened_with_one(
+        world, client_for, oriented, women, django_assert_max_num_queries):
+    client = client_for("youssef", "fr")
+    page_url = reverse("cases:detail", args=[oriented.pk])
+    url = reverse("cases:plan_create", args=[oriented.pk])
+    # no plan yet: the form is on the page, open, with the published pathways
+    page = unescape(client.get(page_url).content.decode())
+    assert 'class="plan-create-box" open' in page and 'class="plan-create"' in page
+    assert women.name_fr in page and f'hx-get="{url}"' not in page
+    svc.plan_create(actor=world.users["youssef"], case=oriented, template=women)
+    # with a plan, folded: the pathways are read when "Start a pathway plan" is opened
+    page = unescape(client.get(page_url).content.decode())
+    assert f'hx-get="{url}"' in page and 'class="plan-create"' not in page
+    with django_assert_max_num_queries(8):
+        form = unescape(client.get(url, HTTP_HX_REQUEST="true").content.decode())
+    assert "<html" not in form and 'class="plan-create"' in form
+    assert f'<option value="{women.pk}">{women.name_fr}</option>' in form
+    assert 'name="expected_stage" value="in_pathway"' in form
+    assert ">Créer le parcours</button>" in form
+    # in Arabic, the pathways' Arabic names
+    arabic = client_for("youssef", "ar").get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert women.name_ar in arabic
+    # without JavaScript, a page of its own with the same form, which creates the plan
+    full = client.get(url).content.decode()
+    assert "<html" in full and 'name="template"' in full
+    disability = PathwayTemplate.objects.get(code="disability", status="published")
+    client.post(url, {"template": disability.pk, "expected_stage": "in_pathway"})
+    assert Plan.objects.filter(case=oriented).count() == 2
+    # the manager gets it; reception, a colleague not assigned, the outsider and a national
+    # analyst get no list
+    assert 'name="template"' in client_for("khadija").get(
+        url, HTTP_HX_REQUEST="true").content.decode()
+    for name in ("amina", "marrakech_worker", "karim", "nadia"):
+        response = client_for(name).get(url, HTTP_HX_REQUEST="true")
+        assert response.status_code in (403, 404), name
+        assert women.name_ar not in response.content.decode(), name
+    # nor the assigned worker on a case not yet oriented or closed
+    received = world.cases["marrakech"]
+    early = reverse("cases:plan_create", args=[received.pk])
+    assert client.get(early, HTTP_HX_REQUEST="true").status_code in (403, 404)
+    services.case_close(actor=world.users["youssef"], case=oriented, reason="resolved",
+                        expected_stage="in_pathway")
+    assert client.get(url, HTTP_HX_REQUEST="true").status_code == 403
+    assert f'hx-get="{url}"' not in client.get(page_url).content.decode()
+    assert client.delete(url).status_code == 405
+    assert Plan.objects.filter(case=oriented).count() == 2
+
+
 def test_a_plan_for_a_case_not_oriented_is_refused_with_a_message(world, client_for,
                                                                   open_case, women):
     case = open_case(assigned_to=world.users["youssef"])
