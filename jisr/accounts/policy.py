@@ -594,6 +594,15 @@ def sees_case(user, case) -> bool:
         or case.assigned_to_id == user.pk)
 
 
+def of_case(qs: QuerySet, user, case, field: str = "case") -> QuerySet:
+    """Rows of ``qs`` belonging to ``case`` (at ``field``), a case in hand, when the user
+    reads it (:func:`sees_case`, no query): the rule asked of the row the page has already
+    read, so the query filters on the case's key alone where :func:`of_cases_for` joined
+    the case again to ask it of every row (the case page reads its plans, follow-ups and
+    referrals so)."""
+    return qs.filter(**{field: case.pk}) if sees_case(user, case) else qs.none()
+
+
 def check_case_perm(user, perm: str, case) -> None:
     """NotFound unless the user sees the case, then AccessDenied without the permission."""
     if not cases_for(user).filter(pk=case.pk).exists():

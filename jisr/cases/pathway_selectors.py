@@ -63,7 +63,7 @@ def case_plans(*, user, case) -> list[Plan]:
     """The case's plans with their steps, in a fixed number of queries, as the case page
     shows them: of the template, the owners and the services what names them; ``case`` is
     the caller's (read through the policy), not joined again."""
-    plans = list(named(policy.plans_for(user).filter(case=case).select_related(None), {
+    plans = list(named(policy.of_case(Plan.objects.all(), user, case), {
         "template": ("code", "version")}).prefetch_related(Prefetch(
             "steps", queryset=named(PlanStep.objects.all(), {
                 "owner": USER_NAME, "service": NAMES}))))
@@ -86,7 +86,7 @@ def plan_step_get_for_user(*, user, step_id) -> PlanStep:
 
 def case_follow_ups(*, user, case) -> list[FollowUp]:
     """The case's follow-ups; ``case`` as for :func:`case_plans`."""
-    follow_ups = list(named(policy.follow_ups_for(user).filter(case=case).select_related(None), {
+    follow_ups = list(named(policy.of_case(FollowUp.objects.all(), user, case), {
         "worker": USER_NAME, "plan": NAMES, "recorded_by": USER_NAME}).order_by(
         "due_date", "pk"))
     for follow_up in follow_ups:

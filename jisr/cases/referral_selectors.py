@@ -78,7 +78,7 @@ def referrals_of_case(*, user, case) -> list[Referral]:
     """The referrals of a case the user reads (``case`` from ``cases_for``), with what a line
     shows: the case and its person are the caller's, not joined again (the full join of
     ``_with_related`` cost the case page more to plan than to run)."""
-    referrals = list(policy.referrals_sent_for(user).filter(case=case).select_related(
+    referrals = list(policy.of_case(Referral.objects.all(), user, case).select_related(
         "offering__service", "offering__centre", "offering__partner", "from_centre")
         .only(*_OWN_FIELDS, *_NAMED))
     for referral in referrals:

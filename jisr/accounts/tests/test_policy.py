@@ -150,6 +150,20 @@ def test_the_rows_of_the_cases_a_user_reads_are_those_of_cases_for(world, name):
             (policy.follow_ups_for(user), FollowUp.objects.filter(case__in=cases))):
         assert set(rows.values_list("pk", flat=True)) == set(
             expected.values_list("pk", flat=True)), (name, rows.model)
+    # of_case, on each case in hand (the case page's): the same rows, case by case, for
+    # every case the user reads and none of any other
+    from jisr.cases.models import Case
+
+    readable = set(cases.values_list("pk", flat=True))
+    for case in Case.objects.all():
+        for model, expected in ((Referral, policy.referrals_sent_for(user)),
+                                (Plan, policy.plans_for(user)),
+                                (FollowUp, policy.follow_ups_for(user))):
+            rows = policy.of_case(model.objects.all(), user, case)
+            got = set(rows.values_list("pk", flat=True))
+            assert got == set(expected.filter(case=case).values_list("pk", flat=True)), (
+                name, case.pk, rows.model)
+            assert got if case.pk in readable else not got, (name, case.pk, rows.model)
     # the appointments of those cases (interviews of my work, the calendar's), and the
     # transfers out of them
     from django.db.models import Q
