@@ -1,6 +1,7 @@
 """A pathway plan in a real browser, in Arabic (right-to-left) and French: the social
 worker starts a plan from a shipped template on the case page, then records the first
-step's outcome inline (htmx) after the page refuses it without one."""
+step's outcome inline (htmx) after the page refuses it without one, and starts a second
+plan from the folded "Start a pathway plan", whose form is drawn when opened (htmx)."""
 
 import pytest
 
@@ -13,6 +14,7 @@ pytestmark = pytest.mark.browser
 TEMPLATE = {"ar": "التمكين الاقتصادي للنساء", "fr": "Autonomisation économique des femmes"}
 FIRST_STEP = {"ar": "التكوين المهني أو التأهيلي", "fr": "Formation qualifiante"}
 OUTCOME = {"ar": "أتمته وحصلت على شهادة", "fr": "Achevée, attestation obtenue"}
+SECOND = {"ar": "رعاية الأشخاص المسنين", "fr": "Prise en charge des personnes âgées"}
 REFUSAL = {"ar": "سجّل النتيجة", "fr": "Enregistrez le résultat"}
 
 
@@ -55,4 +57,13 @@ def test_a_worker_starts_a_plan_and_completes_its_first_step(browser_page, live_
     page.reload()
     timeline = page.inner_text(".timeline")
     assert TEMPLATE[language] in timeline and OUTCOME[language] in timeline
+    # A case with a plan: "Start a pathway plan" is folded, its form drawn when opened
+    assert page.locator(".plan-create").count() == 0
+    page.click(".plan-create-box summary")
+    page.wait_for_selector(".plan-create select[name=template]")
+    page.select_option(".plan-create select[name=template]", label=SECOND[language])
+    page.click(".plan-create button[type=submit]")
+    page.wait_for_load_state()
+    assert SECOND[language] in page.inner_text(".pathways-panel")
+    assert Plan.objects.filter(case=case).count() == 2
     assert page.blocked == []
