@@ -37,4 +37,5 @@ def referrals_panel(context, case) -> dict:
     return {"case": case, "csrf_token": context.get("csrf_token"), "can_refer": can_refer,
             "cards": [{"referral": r, "position": selectors.position_of(r)}
                       for r in referrals],
-            "not_yet": not_yet}
+            # a case not yet referred anywhere has the box open, its form drawn at once
+            "refer_open": not referrals, "not_yet": not_yet}
